@@ -1,0 +1,55 @@
+# Appliance: boot-safety agent. See README.md.
+#   make demo   the main job on the default QEMU appliance board
+#   make test   everything, VM suite included (what CI runs)
+SHELL := /bin/bash
+DOTNET ?= dotnet
+RID ?= linux-x64
+PREFIX ?= /usr/local
+DESTDIR ?=
+BIN := artifacts/bin/appliance
+VM_DIR := artifacts/vm
+# One scenario of the VM suite: make vm-test SCENARIO=NextEntry
+SCENARIO ?=
+
+UNIT_TESTS := tests/Appliance.Tests/bin/Release/net10.0/Appliance.Tests
+VM_TESTS := tests/Appliance.VmTests/bin/Release/net10.0/Appliance.VmTests
+
+.PHONY: all deps build publish test unit-test vm-image vm-test demo bench install clean
+
+all: build
+
+deps:
+	tools/deps.sh
+
+build:
+	$(DOTNET) build Appliance.sln -c Release -warnaserror
+
+# The AOT publish is part of every test run: any AOT or trim warning fails it.
+publish:
+	$(DOTNET) publish src/Appliance.Cli -c Release -r $(RID) -warnaserror -o artifacts/bin
+	@echo "publish: $(BIN) is $$(stat -c %s $(BIN)) bytes"
+
+test: deps publish build
+	tools/run-tests.sh $(UNIT_TESTS) $(if $(wildcard tests/Appliance.VmTests),-- $(VM_TESTS))
+
+unit-test: publish build
+	tools/run-tests.sh $(UNIT_TESTS)
+
+vm-image: publish
+	tools/vm/build-image.sh $(VM_DIR)
+
+vm-test: deps publish build vm-image
+	tools/run-tests.sh $(VM_TESTS) $(if $(SCENARIO),-method '*$(SCENARIO)*')
+
+demo: deps publish vm-image
+	$(DOTNET) run --project tools/vm/Appliance.Vm -c Release -- demo
+
+bench: deps publish
+	tools/bench/run.sh
+
+install: publish
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/appliance
+
+clean:
+	$(DOTNET) clean Appliance.sln -c Release >/dev/null
+	rm -rf artifacts

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Appliance.Linux.Files;
+
+namespace Appliance.Cli;
+
+/// <summary>What every command needs: the writers, the clock, the file steps and the global options.</summary>
+public sealed class CliContext
+{
+    public CliContext(TextWriter output, TextWriter error, TimeProvider time, IFileSteps fileSteps)
+    {
+        Output = output;
+        Error = error;
+        Time = time;
+        FileSteps = fileSteps;
+    }
+
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    public TimeProvider Time { get; }
+
+    public IFileSteps FileSteps { get; }
+
+    /// <summary>Every path Appliance reads or writes is resolved under this directory, so tests and image builders can work on a tree that is not the running system.</summary>
+    public Option<string> RootOption { get; } = new("--root")
+    {
+        Description = "Resolve every system path under DIR instead of /",
+        HelpName = "DIR",
+        DefaultValueFactory = _ => "/",
+        Recursive = true,
+    };
+
+    /// <summary>Runs a command body, reporting any error the way every command does.</summary>
+    public int Guarded(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (FileProblemException e)
+        {
+            Error.WriteLine($"appliance: {e.Message}");
+            return e.Kind switch
+            {
+                FileProblemKind.Missing or FileProblemKind.NotARegularFile => ExitCodes.NoInput,
+                FileProblemKind.Corrupt or FileProblemKind.NoSpace => ExitCodes.DataError,
+                FileProblemKind.InvalidChange => ExitCodes.Usage,
+                FileProblemKind.PermissionDenied => ExitCodes.NoPermission,
+                FileProblemKind.ReadOnlyFilesystem => ExitCodes.CantCreate,
+                FileProblemKind.Busy => ExitCodes.TempFail,
+                _ => ExitCodes.IoError,
+            };
+        }
+        catch (UsageException e)
+        {
+            Error.WriteLine($"appliance: {e.Message}");
+            return ExitCodes.Usage;
+        }
+    }
+}
+
+/// <summary>An argument the parser accepted but the command cannot use; exit code 64.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,2 @@
+// Appliance drives Linux kernel interfaces only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

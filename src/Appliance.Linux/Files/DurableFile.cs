@@ -1,0 +1,74 @@
+using Appliance.Linux.Native;
+
+namespace Appliance.Linux.Files;
+
+/// <summary>
+/// Replaces a file's contents so that after a crash at any point the path holds either the
+/// old contents or the new, never a mix: write a temporary file in the same directory, fsync
+/// it, rename it over the target, fsync the directory. The live file is never truncated or
+/// written in place, and keeps its mode and owner.
+/// </summary>
+public sealed class DurableFile
+{
+    private readonly IFileSteps _steps;
+
+    public DurableFile(IFileSteps steps) => _steps = steps;
+
+    /// <summary>The temporary file used while replacing <paramref name="path"/>. Callers hold the directory lock, so one name suffices and a leftover from a crash is simply replaced.</summary>
+    public static string TemporaryPathFor(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + ".appliance-new");
+
+    /// <param name="fallbackMode">The mode for a file that does not exist yet.</param>
+    public void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode fallbackMode)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
+        string temporary = TemporaryPathFor(path);
+        FileStatus? existing = FileStatus.Of(path);
+
+        if (File.Exists(temporary))
+        {
+            _steps.Delete(temporary);
+        }
+
+        bool renamed = false;
+        try
+        {
+            using (var file = _steps.CreateExclusive(temporary, existing?.Mode ?? fallbackMode))
+            {
+                _steps.Write(file, contents, 0);
+                if (existing is { } old)
+                {
+                    _steps.SetOwner(file, temporary, old.Uid, old.Gid);
+                }
+
+                _steps.Fsync(file, temporary);
+            }
+
+            _steps.Rename(temporary, path);
+            renamed = true;
+            _steps.FsyncDirectory(directory);
+        }
+        catch when (!renamed)
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private void TryDelete(string temporary)
+    {
+        try
+        {
+            _steps.Delete(temporary);
+        }
+        catch (IOException)
+        {
+            // The original error is the one worth reporting; a leftover temporary file is
+            // replaced by the next write.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Appliance.Linux.Files;
+
+/// <summary>
+/// The system calls of a durable file replacement, one member per step, so that tests can
+/// stop the sequence at any step (a simulated crash) and check what is left on disk.
+/// </summary>
+public interface IFileSteps
+{
+    /// <summary>Creates a new file exclusively (O_CREAT|O_EXCL) with the given mode.</summary>
+    SafeFileHandle CreateExclusive(string path, UnixFileMode mode);
+
+    void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset);
+
+    void SetOwner(SafeFileHandle file, string path, uint uid, uint gid);
+
+    void Fsync(SafeFileHandle file, string path);
+
+    void Rename(string from, string to);
+
+    void FsyncDirectory(string directory);
+
+    void Delete(string path);
+}

@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using Appliance.Linux.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace Appliance.Linux.Files;
+
+/// <summary>The real system calls behind <see cref="IFileSteps"/>.</summary>
+public sealed class LinuxFileSteps : IFileSteps
+{
+    public static LinuxFileSteps Instance { get; } = new();
+
+    public SafeFileHandle CreateExclusive(string path, UnixFileMode mode)
+    {
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        try
+        {
+            // Set explicitly: the mode given at creation is filtered by the umask, and the
+            // replacement must carry exactly the old file's mode.
+            File.SetUnixFileMode(handle, mode);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset) => RandomAccess.Write(file, data, offset);
+
+    public void SetOwner(SafeFileHandle file, string path, uint uid, uint gid)
+    {
+        if (Libc.fchown((int)file.DangerousGetHandle(), (int)uid, (int)gid) != 0)
+        {
+            throw new SystemError("fchown", path, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public void Fsync(SafeFileHandle file, string path)
+    {
+        if (Libc.fsync((int)file.DangerousGetHandle()) != 0)
+        {
+            throw new SystemError("fsync", path, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public void Rename(string from, string to)
+    {
+        if (Libc.rename(from, to) != 0)
+        {
+            throw new SystemError("rename", to, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public void FsyncDirectory(string directory)
+    {
+        int fd = Libc.open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            throw new SystemError("open", directory, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            if (Libc.fsync(fd) != 0)
+            {
+                throw new SystemError("fsync", directory, Marshal.GetLastPInvokeError());
+            }
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    public void Delete(string path) => File.Delete(path);
+}

@@ -1,0 +1,44 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Appliance.Linux.Native;
+
+/// <summary>The fields of <c>struct statx</c> the adapters need (offsets from include/uapi/linux/stat.h).</summary>
+public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, bool IsDirectory, uint Uid, uint Gid, long Size, uint DevMajor, uint DevMinor)
+{
+    // S_IFMT / S_IFREG / S_IFDIR from include/uapi/linux/stat.h.
+    private const ushort S_IFMT = 0xF000;
+    private const ushort S_IFREG = 0x8000;
+    private const ushort S_IFDIR = 0x4000;
+
+    /// <summary>stat without following a final symlink; null when the path does not exist.</summary>
+    public static unsafe FileStatus? Of(string path, bool followSymlinks = true)
+    {
+        byte* buffer = stackalloc byte[Libc.StatxSize];
+        int flags = followSymlinks ? 0 : Libc.AT_SYMLINK_NOFOLLOW;
+        if (Libc.statx(Libc.AT_FDCWD, path, flags, Libc.STATX_BASIC_STATS, buffer) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            const int ENOENT = 2;
+            const int ENOTDIR = 20;
+            if (errno is ENOENT or ENOTDIR)
+            {
+                return null;
+            }
+
+            throw new SystemError("statx", path, errno);
+        }
+
+        var s = new ReadOnlySpan<byte>(buffer, Libc.StatxSize);
+        ushort mode = BinaryPrimitives.ReadUInt16LittleEndian(s[28..]);
+        return new FileStatus(
+            (UnixFileMode)(mode & 0xFFF),
+            (mode & S_IFMT) == S_IFREG,
+            (mode & S_IFMT) == S_IFDIR,
+            BinaryPrimitives.ReadUInt32LittleEndian(s[20..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(s[24..]),
+            (long)BinaryPrimitives.ReadUInt64LittleEndian(s[40..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(s[136..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(s[140..]));
+    }
+}

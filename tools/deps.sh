@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Appliance's build, tests, VM board and benchmarks use.
+# Idempotent: installs only what is missing. Runs as root, or through sudo.
+set -euo pipefail
+
+packages=(
+  # grub-editenv, grub-script-check, grub-mkimage and the i386-pc modules
+  grub-common grub2-common grub-pc-bin
+  # the QEMU appliance board and what the image builder needs (no root, no loop devices)
+  qemu-system-x86 linux-image-amd64 busybox-static e2fsprogs fdisk cpio kexec-tools
+  # native AOT links with clang against zlib
+  clang zlib1g-dev
+  # benchmarks: peak RSS (GNU time), repeated runs, the classic watchdog daemon, load
+  time hyperfine watchdog stress-ng
+  # GPIO character-device tools (gpioget) for the external-watchdog checks
+  gpiod
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 77; }
+  sudo=(sudo)
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,173 @@
+#!/bin/bash
+# Builds the QEMU appliance board disk image without root and without loop
+# devices: an msdos-labelled raw disk whose first partition (at 1 MiB) is an
+# ext4 /boot holding the Debian kernel, the initramfs, grub.cfg and grubenv,
+# with GRUB 2.06 i386-pc boot.img/core.img written in front of it.
+#
+# Usage: tools/vm/build-image.sh [OUTDIR]     (default: artifacts/vm)
+# Env:   APPLIANCE_BIN overrides artifacts/bin/appliance
+#        KERNEL_VERSION overrides the newest /boot/vmlinuz-*-amd64
+#
+# Output: OUTDIR/disk.img (pristine; tests copy it), OUTDIR/inputs.sha256.
+# The image is rebuilt only when a checksum of every input changes.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${1:-$repo/artifacts/vm}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin command -v "$1" >/dev/null 2>&1 ||
+    { echo "build-image: '$1' not found; install the Debian package '$2'" >&2; exit 1; }
+}
+export PATH=$PATH:/usr/sbin:/sbin
+need grub-mkimage grub-common
+need grub-editenv grub-common
+need sfdisk fdisk
+need mkfs.ext4 e2fsprogs
+need cpio cpio
+need depmod kmod
+need gzip gzip
+[ -f /usr/lib/grub/i386-pc/boot.img ] ||
+  { echo "build-image: /usr/lib/grub/i386-pc missing; install the Debian package 'grub-pc-bin'" >&2; exit 1; }
+
+busybox=/bin/busybox
+[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+  { echo "build-image: a static $busybox is needed; install the Debian package 'busybox-static'" >&2; exit 1; }
+
+if [ -z "${KERNEL_VERSION:-}" ]; then
+  kernel=$(ls -1 /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
+  [ -n "$kernel" ] || { echo "build-image: no /boot/vmlinuz-*-amd64; install the Debian package 'linux-image-amd64'" >&2; exit 1; }
+  KERNEL_VERSION=${kernel#/boot/vmlinuz-}
+fi
+kver=$KERNEL_VERSION
+kernel=/boot/vmlinuz-$kver
+moddir=/lib/modules/$kver
+[ -r "$kernel" ] || { echo "build-image: $kernel is not readable" >&2; exit 1; }
+[ -f "$moddir/modules.dep" ] || { echo "build-image: $moddir/modules.dep missing; install 'linux-image-$kver'" >&2; exit 1; }
+
+appliance=${APPLIANCE_BIN:-$repo/artifacts/bin/appliance}
+[ -x "$appliance" ] || { echo "build-image: $appliance not found; run 'make publish' first" >&2; exit 1; }
+
+# Modules the guest loads in init.sh, plus crc32c providers: ext4 asks the
+# crypto API for "crc32c" (fs/ext4/super.c), which is a module here.
+modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog"
+
+# GRUB modules baked into core.img; nothing is loaded from /boot/grub later.
+grub_modules="biosdisk part_msdos ext2 normal configfile linux16 echo test loadenv sleep serial terminal halt reboot ls cat"
+
+# Resolve a module and its dependencies to paths relative to $moddir,
+# following modules.dep (format: "path: dep dep ...").
+module_paths() {
+  local name
+  for name in "$@"; do
+    local path
+    path=$(modinfo -k "$kver" -F filename "$name" 2>/dev/null | head -n 1) ||
+      { echo "build-image: module $name not found for $kver" >&2; exit 1; }
+    [ -n "$path" ] || { echo "build-image: module $name not found for $kver" >&2; exit 1; }
+    case "$path" in (builtin*|"(builtin)") continue ;; esac
+    local rel=${path#$moddir/}
+    echo "$rel"
+    awk -v m="$rel:" '$1 == m { for (i = 2; i <= NF; i++) print $i }' "$moddir/modules.dep"
+  done | sort -u
+}
+module_list=$(module_paths $modules)
+
+# Everything that shapes the image; any change triggers a rebuild.
+stamp=$(
+  {
+    for f in "$0" "$here/init.sh" "$here/grub.cfg.in" "$kernel" "$busybox" "$appliance" /usr/lib/grub/i386-pc/boot.img; do
+      sha256sum "$f"
+    done
+    for m in $module_list; do sha256sum "$moddir/$m"; done
+    echo "$modules | $grub_modules | $kver"
+    grub-mkimage --version
+  } | sha256sum | cut -d' ' -f1
+)
+if [ -f "$out/disk.img" ] && [ -f "$out/inputs.sha256" ] && [ "$(cat "$out/inputs.sha256")" = "$stamp" ]; then
+  echo "build-image: $out/disk.img is up to date"
+  exit 0
+fi
+
+start=$(date +%s.%N)
+work=$out/work
+rm -rf "$work" "$out/inputs.sha256"
+mkdir -p "$work"
+
+# ---- initramfs ----
+initrd=$work/initramfs
+mkdir -p "$initrd"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,boot,tmp,etc,lib/modules/"$kver"}
+cp "$busybox" "$initrd/bin/busybox"
+# --list-full names every applet with its install path, sbin/modprobe
+# included (without modprobe the kernel cannot request crc32c for ext4).
+for applet in $("$busybox" --list-full); do
+  [ "$applet" = bin/busybox ] && continue
+  dir=$(dirname "$applet")
+  rel=$(echo "$dir" | sed -E 's#[^/]+#..#g')
+  ln -sf "$rel/bin/busybox" "$initrd/$applet"
+done
+install -m 0755 "$here/init.sh" "$initrd/init"
+
+for m in $module_list; do
+  mkdir -p "$initrd/lib/modules/$kver/$(dirname "$m")"
+  cp "$moddir/$m" "$initrd/lib/modules/$kver/$m"
+done
+cp "$moddir/modules.order" "$moddir/modules.builtin" "$moddir/modules.builtin.modinfo" "$initrd/lib/modules/$kver/"
+depmod -b "$initrd" "$kver"
+
+install -m 0755 "$appliance" "$initrd/usr/bin/appliance"
+# The AOT binary links glibc dynamically; copy whatever ldd lists.
+if ldd "$appliance" >/dev/null 2>&1; then
+  for lib in $(ldd "$appliance" | grep -oE '/[^ ]+'); do
+    mkdir -p "$initrd$(dirname "$lib")"
+    cp -L "$lib" "$initrd$lib"
+  done
+fi
+
+(cd "$initrd" && find . -print0 | LC_ALL=C sort -z | cpio --null --quiet -o -H newc -R 0:0) | gzip -1 -n > "$work/initrd.img"
+
+# ---- /boot tree for the ext4 partition ----
+bootfs=$work/bootfs
+mkdir -p "$bootfs/boot/grub"
+cp "$kernel" "$bootfs/boot/vmlinuz"
+cp "$work/initrd.img" "$bootfs/boot/initrd.img"
+sed -e "s#@KERNEL@#/boot/vmlinuz#g" \
+    -e "s#@INITRD@#/boot/initrd.img#g" \
+    -e "s#@CMDLINE@#console=ttyS0,115200 panic=5 quiet#g" \
+    "$here/grub.cfg.in" > "$bootfs/boot/grub/grub.cfg"
+grub-editenv "$bootfs/boot/grub/grubenv" create
+
+# ---- GRUB core.img ----
+# Runs before grub.cfg: switch GRUB to the serial port so everything it says
+# reaches the host (QEMU -nographic shows no VGA).
+cat > "$work/early.cfg" <<'CFG'
+serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+CFG
+grub-mkimage -O i386-pc -p '(hd0,msdos1)/boot/grub' -c "$work/early.cfg" -o "$work/core.img" $grub_modules
+core_size=$(stat -c %s "$work/core.img")
+# core.img lives in sectors 1..2047, before the partition at 1 MiB.
+[ "$core_size" -le $((2047 * 512)) ] || { echo "build-image: core.img is $core_size bytes, too big for the 1 MiB gap" >&2; exit 1; }
+
+# ---- disk ----
+part_mib=96
+disk=$work/disk.img
+truncate -s $((1 + part_mib))M "$disk"
+printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk --quiet "$disk"
+# -b 4096 so grubenv (1024 bytes) sits in one block the harness can patch in
+# place; -E offset writes the file system into the partition of the plain file.
+mkfs.ext4 -q -F -b 4096 -L appliance-boot -E offset=1048576,root_owner=0:0 -d "$bootfs" "$disk" "${part_mib}M"
+# boot.img: only the first 440 bytes, so the partition table (from 446) and
+# disk signature (440) written by sfdisk survive.
+dd if=/usr/lib/grub/i386-pc/boot.img of="$disk" bs=440 count=1 conv=notrunc status=none
+dd if="$work/core.img" of="$disk" bs=512 seek=1 conv=notrunc status=none
+
+mv "$disk" "$out/disk.img"
+cp "$bootfs/boot/grub/grub.cfg" "$out/grub.cfg"
+echo "$stamp" > "$out/inputs.sha256"
+rm -rf "$work"
+end=$(date +%s.%N)
+printf 'build-image: built %s (kernel %s, initrd %s bytes) in %.1f s\n' "$out/disk.img" "$kver" "$(stat -c %s "$bootfs/boot/initrd.img" 2>/dev/null || echo ?)" "$(echo "$end - $start" | bc 2>/dev/null || echo 0)"
