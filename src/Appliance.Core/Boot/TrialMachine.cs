@@ -1,0 +1,178 @@
+namespace Appliance.Core.Boot;
+
+/// <summary>
+/// The trial-boot state machine, as pure functions from the current grubenv state to an edit
+/// of it. GRUB's half (counting tries down, falling back) is grub/appliance.cfg; this is the
+/// agent's half. Every operation is idempotent: applying its edit twice changes nothing more.
+/// </summary>
+public static class TrialMachine
+{
+    public const string BootTrial = "trial";
+    public const string BootRollback = "rollback";
+    public const string BootRejected = "rejected";
+
+    /// <summary>Stages <paramref name="trial"/> for <paramref name="tries"/> boots, with <paramref name="good"/> as the entry to return to.</summary>
+    /// <param name="fallbackIndex">Top-level index of <paramref name="good"/>, when it has one, for GRUB's fallback on a load failure.</param>
+    public static EnvEdit Stage(TrialState state, string trial, string good, int tries, int? fallbackIndex)
+    {
+        if (tries is < 1 or > TrialVariables.MaxTries)
+        {
+            throw new TrialException(TrialErrorKind.Invalid, $"tries must be 1 to {TrialVariables.MaxTries} (GRUB counts them down as one digit), not {tries}");
+        }
+
+        if (trial == good)
+        {
+            throw new TrialException(TrialErrorKind.Invalid, $"'{trial}' is already the known-good entry; there is nothing to try");
+        }
+
+        if (state.Trial is { } staged && staged != trial)
+        {
+            throw new TrialException(TrialErrorKind.Conflict, $"a trial of '{staged}' is already staged; run 'appliance upgrade abort' first");
+        }
+
+        var sets = new List<KeyValuePair<string, string>>
+        {
+            new(TrialVariables.Trial, trial),
+            new(TrialVariables.Tries, tries.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(TrialVariables.Good, good),
+        };
+        var unsets = new List<string> { TrialVariables.Boot, TrialVariables.Failed };
+        if (fallbackIndex is { } index)
+        {
+            sets.Add(new(TrialVariables.Fallback, index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        else
+        {
+            unsets.Add(TrialVariables.Fallback);
+        }
+
+        return new EnvEdit(sets, unsets);
+    }
+
+    /// <summary>Makes the running trial the known-good and default entry. Refused unless the trial is what is running.</summary>
+    public static EnvEdit Commit(TrialState state, BootKind running)
+    {
+        if (state.Trial is not { } trial)
+        {
+            return EnvEdit.None;
+        }
+
+        if (running != BootKind.Trial)
+        {
+            throw new TrialException(TrialErrorKind.Conflict, $"the trial '{trial}' is not the running kernel ({Describe(running)}); only a booted trial can be committed");
+        }
+
+        return new EnvEdit(
+            [new(TrialVariables.SavedEntry, trial), new(TrialVariables.Good, trial)],
+            [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback, TrialVariables.Boot, TrialVariables.Failed]);
+    }
+
+    /// <summary>Drops a staged trial; the known-good entry stays. A running trial needs a reboot afterwards.</summary>
+    public static EnvEdit Abort(TrialState state) =>
+        state.Trial is null
+            ? EnvEdit.None
+            : new EnvEdit([], [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback, TrialVariables.Boot]);
+
+    /// <summary>Marks the trial failed so the next boot is the known-good entry.</summary>
+    public static EnvEdit Reject(TrialState state)
+    {
+        if (state.Trial is not { } trial)
+        {
+            return EnvEdit.None;
+        }
+
+        return new EnvEdit(
+            [new(TrialVariables.Failed, trial), new(TrialVariables.Boot, BootRejected)],
+            [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback]);
+    }
+
+    /// <summary>
+    /// Works out how this boot came about from grubenv, the entry the kernel command line
+    /// matches (<paramref name="runningEntry"/>, null when unknown) and whether this is a crash kernel.
+    /// </summary>
+    public static BootKind Assess(TrialState state, string? runningEntry, bool isRescue)
+    {
+        if (isRescue)
+        {
+            return BootKind.Rescue;
+        }
+
+        if (state.Boot == BootRollback)
+        {
+            return BootKind.RolledBack;
+        }
+
+        if (state.Boot == BootRejected)
+        {
+            return BootKind.AfterRejection;
+        }
+
+        if (state.Trial is { } trial && state.Boot == BootTrial)
+        {
+            // An unknown running entry is taken as the trial: GRUB did choose it, and a wrong
+            // guess costs one rollback at worst, while the opposite guess would drop a good trial.
+            return runningEntry is null || runningEntry == trial ? BootKind.Trial : BootKind.FellBack;
+        }
+
+        return BootKind.Normal;
+    }
+
+    /// <summary>What <c>boot validate</c> does for a boot of <paramref name="kind"/> whose checks gave <paramref name="healthy"/>.</summary>
+    public static ValidationDecision Decide(TrialState state, BootKind kind, bool healthy)
+    {
+        switch (kind)
+        {
+            case BootKind.Trial when healthy:
+                return new(ValidationOutcome.Committed, Commit(state, kind), Reboot: false,
+                    $"trial '{state.Trial}' passed its checks and is now the known-good entry");
+            case BootKind.Trial:
+                return new(ValidationOutcome.Rejected, Reject(state), Reboot: true,
+                    $"trial '{state.Trial}' failed its checks; rolling back to '{state.Good}'");
+            case BootKind.FellBack:
+                return new(ValidationOutcome.RolledBack, Reject(state), Reboot: false,
+                    $"trial '{state.Trial}' failed to load and GRUB fell back to '{state.Good}'");
+            case BootKind.RolledBack:
+                return new(ValidationOutcome.RolledBack, Acknowledge(), Reboot: false,
+                    $"trial '{state.Failed}' used all its tries without coming up healthy; running known-good '{state.Good}'");
+            case BootKind.AfterRejection:
+                return new(ValidationOutcome.RolledBack, Acknowledge(), Reboot: false,
+                    $"trial '{state.Failed}' was rejected on its last boot; running known-good '{state.Good}'");
+            case BootKind.Rescue:
+                return new(ValidationOutcome.Rejected, Reject(state), Reboot: true,
+                    $"trial '{state.Trial}' crashed into the rescue kernel; rolling back to '{state.Good}'");
+            default:
+                return new(healthy ? ValidationOutcome.Good : ValidationOutcome.Unhealthy, EnvEdit.None, Reboot: false,
+                    healthy ? "boot is healthy" : "boot is unhealthy, but there is no trial to roll back");
+        }
+    }
+
+    private static EnvEdit Acknowledge() => new([], [TrialVariables.Boot]);
+
+    public static string Describe(BootKind kind) => kind switch
+    {
+        BootKind.Normal => "a normal boot",
+        BootKind.Trial => "the trial",
+        BootKind.FellBack => "the fallback after the trial failed to load",
+        BootKind.RolledBack => "known-good after the trial used its tries",
+        BootKind.AfterRejection => "known-good after the trial was rejected",
+        BootKind.Rescue => "the rescue kernel",
+        _ => kind.ToString(),
+    };
+}
+
+public enum ValidationOutcome
+{
+    /// <summary>Normal boot, checks passed.</summary>
+    Good,
+    /// <summary>Normal boot, checks failed; nothing to roll back to.</summary>
+    Unhealthy,
+    /// <summary>Trial passed and became known-good.</summary>
+    Committed,
+    /// <summary>Trial failed here; a reboot takes the machine back to known-good.</summary>
+    Rejected,
+    /// <summary>Known-good is running after a trial failed on an earlier boot.</summary>
+    RolledBack,
+}
+
+/// <summary>The validator's decision: what to write, whether to reboot, and the sentence for the operator.</summary>
+public sealed record ValidationDecision(ValidationOutcome Outcome, EnvEdit Edit, bool Reboot, string Message);
