@@ -29,8 +29,8 @@ publish:
 	$(DOTNET) publish src/Appliance.Cli -c Release -r $(RID) -warnaserror -o artifacts/bin
 	@echo "publish: $(BIN) is $$(stat -c %s $(BIN)) bytes"
 
-test: deps publish build
-	tools/run-tests.sh $(UNIT_TESTS) $(if $(wildcard tests/Appliance.VmTests),-- $(VM_TESTS))
+test: deps publish build vm-image
+	tools/run-tests.sh $(UNIT_TESTS) -- $(VM_TESTS)
 
 unit-test: publish build
 	tools/run-tests.sh $(UNIT_TESTS)

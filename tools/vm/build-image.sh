@@ -79,9 +79,9 @@ module_list=$(module_paths $modules)
 stamp=$(
   {
     for f in "$0" "$here/init.sh" "$here/grub.cfg.in" "$kernel" "$busybox" "$appliance" /usr/lib/grub/i386-pc/boot.img; do
-      sha256sum "$f"
+      sha256sum < "$f"
     done
-    for m in $module_list; do sha256sum "$moddir/$m"; done
+    for m in $module_list; do echo "$m"; sha256sum < "$moddir/$m"; done
     echo "$modules | $grub_modules | $kver"
     grub-mkimage --version
   } | sha256sum | cut -d' ' -f1
@@ -168,6 +168,7 @@ dd if="$work/core.img" of="$disk" bs=512 seek=1 conv=notrunc status=none
 mv "$disk" "$out/disk.img"
 cp "$bootfs/boot/grub/grub.cfg" "$out/grub.cfg"
 echo "$stamp" > "$out/inputs.sha256"
+initrd_size=$(stat -c %s "$bootfs/boot/initrd.img")
 rm -rf "$work"
 end=$(date +%s.%N)
-printf 'build-image: built %s (kernel %s, initrd %s bytes) in %.1f s\n' "$out/disk.img" "$kver" "$(stat -c %s "$bootfs/boot/initrd.img" 2>/dev/null || echo ?)" "$(echo "$end - $start" | bc 2>/dev/null || echo 0)"
+echo "build-image: built $out/disk.img (kernel $kver, initramfs $initrd_size bytes) in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"

@@ -19,6 +19,7 @@ marker() { echo "APPLIANCE-MARKER: $*"; }
 finish() {
   sync
   umount /boot 2>/dev/null
+  umount /sysroot 2>/dev/null
   marker "end action=$1"
   if [ "$1" = reboot ]; then reboot -f; else poweroff -f; fi
   sleep 3600
@@ -51,8 +52,12 @@ while [ ! -b /dev/vda1 ]; do
   [ "$tries" -gt 50 ] && fail "no /dev/vda1"
   sleep 0.1
 done
-mkdir -p /boot
-mount -t ext4 -o ro /dev/vda1 /boot || fail "mount /dev/vda1"
+# The partition is laid out like a root file system holding /boot (GRUB's
+# prefix is (hd0,msdos1)/boot/grub); bind its /boot over ours so
+# `appliance --root /` finds /boot/grub/grubenv.
+mkdir -p /sysroot /boot
+mount -t ext4 -o ro /dev/vda1 /sysroot || fail "mount /dev/vda1"
+mount --bind /sysroot/boot /boot || fail "bind /sysroot/boot"
 
 marker "userspace entry=$entry scenario=$scenario uptime=$(cut -d' ' -f1 /proc/uptime)"
 
@@ -71,15 +76,17 @@ case "$scenario" in
     finish poweroff
     ;;
   set-next)
-    mount -o remount,rw /boot || fail "remount /boot rw"
+    mount -o remount,rw /sysroot || fail "remount /sysroot rw"
+    mount -o remount,bind,rw /boot || fail "remount /boot rw"
     appliance --root / env set "next_entry=$next" || fail "appliance env set"
     marker "set next_entry=$(appliance --root / env get next_entry)"
     finish reboot
     ;;
   stop-petting)
-    umount /boot
-    # 1 < heartbeat < 2046 (drivers/watchdog/i6300esb.c ESB_HEARTBEAT_RANGE);
-    # the reset comes after both stages, so about 2 x 5 s after the last ping.
+    umount /boot /sysroot
+    # 1 < heartbeat < 2046 (drivers/watchdog/i6300esb.c ESB_HEARTBEAT_RANGE).
+    # esb_timer_set_heartbeat gives each of the two stages heartbeat << 9
+    # ticks of the ~1 kHz clock, so the reset comes ~5 s after the last ping.
     watchdog -F -T 5 -t 1 /dev/watchdog0 &
     petter=$!
     sleep 2
@@ -92,13 +99,13 @@ case "$scenario" in
     finish poweroff
     ;;
   panic)
-    umount /boot
+    umount /boot /sysroot
     marker "panicking"
     echo c > /proc/sysrq-trigger
     sleep 3600
     ;;
   hang)
-    umount /boot
+    umount /boot /sysroot
     marker "hanging"
     while true; do sleep 3600; done
     ;;

@@ -1,0 +1,13 @@
+using Appliance.Vm;
+
+namespace Appliance.VmTests;
+
+/// <summary>Creates a board whose serial console is echoed into the test output.</summary>
+internal static class Boards
+{
+    /// <summary>Upper bound for a whole scenario; each wait inside has its own per-boot timeout.</summary>
+    public const int ScenarioTimeoutMs = 5 * 60 * 1000;
+
+    public static QemuBoard Create(string runName, ITestOutputHelper output) =>
+        QemuBoard.Create(runName, onLine: line => output.WriteLine(line.ToString()));
+}

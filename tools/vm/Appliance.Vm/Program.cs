@@ -1,0 +1,44 @@
+using Appliance.Vm;
+
+// Entry point of the board harness: `run-scenario NAME`, `list`, `demo`.
+// Exit codes: 0 pass, 1 board/scenario failure, 2 usage.
+var verbose = args.Contains("--serial");
+var words = args.Where(a => a != "--serial").ToArray();
+
+void Say(string line) => Console.WriteLine(line);
+void Serial(SerialLine line) => Console.WriteLine("    " + line);
+
+try
+{
+    switch (words)
+    {
+        case ["list"]:
+            foreach (var (name, text) in BoardScenarios.Descriptions)
+            {
+                Console.WriteLine($"{name,-16} {text}");
+            }
+
+            return 0;
+
+        case ["run-scenario", var name]:
+            {
+                await using var board = QemuBoard.Create(name, onLine: verbose ? Serial : null);
+                var result = await BoardScenarios.RunAsync(name, board, Say);
+                Console.WriteLine($"{result.Name}: {result.Duration.TotalSeconds:F1} s, {result.Boots} boots");
+                return 0;
+            }
+
+        case ["demo"]:
+            await Demo.RunAsync(Say);
+            return 0;
+
+        default:
+            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo");
+            return 2;
+    }
+}
+catch (BoardException e)
+{
+    Console.Error.WriteLine("FAILED: " + e.Message);
+    return 1;
+}

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Appliance.Vm;
+
+/// <summary>
+/// One QEMU appliance board on a private copy of the pristine disk image.
+/// The board may be started several times (each power-off ends a QEMU
+/// process; guest reboots and watchdog resets stay inside one process). Every
+/// serial line is kept with its time since the first start and its boot number.
+/// Only the QEMU process this object started is ever killed.
+/// </summary>
+public sealed partial class QemuBoard : IAsyncDisposable
+{
+    /// <summary>SeaBIOS prints this first on every power-on and reset: one line per boot.</summary>
+    public const string FirmwareBanner = "SeaBIOS (version";
+
+    /// <summary>grub-core/normal/menu.c after a failed load; it waits 10 s unless a key arrives.</summary>
+    private const string GrubKeyPrompt = "Press any key to continue";
+
+    private const int TailLines = 60;
+
+    private readonly BoardProfile _profile;
+    private readonly RepoLayout _layout;
+    private readonly List<SerialLine> _lines = [];
+    private readonly Lock _gate = new();
+    private readonly Stopwatch _clock = new();
+    private readonly string _runDir;
+    private TaskCompletionSource _changed = NewSignal();
+    private Process? _qemu;
+    private Task? _pump;
+    private int _boots;
+    private int _cursor;
+    private bool _failed;
+
+    private QemuBoard(RepoLayout layout, BoardProfile profile, string runDir)
+    {
+        _layout = layout;
+        _profile = profile;
+        _runDir = runDir;
+        DiskPath = Path.Combine(runDir, "disk.img");
+        GrubEnv = new DiskGrubEnv(DiskPath, profile.PartitionOffset, profile.EnvFile, layout.ApplianceBinary, EnsureStopped);
+    }
+
+    public string DiskPath { get; }
+
+    /// <summary>Host access to the disk's grubenv; only while QEMU is stopped.</summary>
+    public DiskGrubEnv GrubEnv { get; }
+
+    public BoardProfile Profile => _profile;
+
+    /// <summary>How long one wait (normally one boot or less) may take.</summary>
+    public TimeSpan PerBootTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// A board that resets more often than this is in a boot loop (a panic
+    /// reboots after panic=5); waits fail then instead of running to their timeout.
+    /// </summary>
+    public int MaxBoots { get; init; } = 8;
+
+    /// <summary>Receives every serial line as it arrives (e.g. a test's output helper).</summary>
+    public Action<SerialLine>? OnLine { get; init; }
+
+    public int Boots
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _boots;
+            }
+        }
+    }
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public bool IsRunning => _qemu is { HasExited: false };
+
+    /// <summary>Checks the host, then copies the pristine image to artifacts/vm/runs/&lt;runName&gt;/.</summary>
+    public static QemuBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null)
+    {
+        layout ??= RepoLayout.Discover();
+        HostPrerequisites.Require(layout);
+        var profile = BoardProfile.Load(layout.BoardJson);
+        var runDir = Path.Combine(layout.RunsDir, $"{runName}-{Environment.ProcessId}");
+        Directory.CreateDirectory(runDir);
+        File.Copy(layout.PristineImage, Path.Combine(runDir, "disk.img"), overwrite: true);
+        return new QemuBoard(layout, profile, runDir) { OnLine = onLine };
+    }
+
+    public void Start()
+    {
+        if (IsRunning)
+        {
+            throw new BoardException("the board is already running");
+        }
+
+        var psi = new ProcessStartInfo(ToolRunner.Which(_profile.QemuBinary) ?? _profile.QemuBinary)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // -nographic makes QEMU tell SeaBIOS to mirror its console to the
+        // serial port (fw_cfg etc/sercon-port), which gives the per-boot banner.
+        // The serial port goes to a plain pipe and the monitor is off, so no
+        // mux escape characters are interpreted in what the harness sends.
+        string[] args =
+        [
+            "-accel", _profile.Accel,
+            "-machine", _profile.Machine,
+            "-m", _profile.Memory,
+            .. _profile.ExtraArgs,
+            "-serial", "stdio",
+            "-monitor", "none",
+            "-drive", $"file={DiskPath},format=raw,if=virtio",
+            "-device", _profile.WatchdogDevice,
+        ];
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        _clock.Start();
+        _qemu = Process.Start(psi) ?? throw new BoardException("could not start " + psi.FileName);
+        _pump = Task.WhenAll(
+            Task.Run(() => PumpStdout(_qemu)),
+            Task.Run(() => PumpStderr(_qemu)));
+    }
+
+    /// <summary>
+    /// Waits for the next serial line (after the previous match) containing
+    /// <paramref name="text"/>. Fails with the serial tail on timeout or when
+    /// QEMU exits first.
+    /// </summary>
+    public async Task<SerialLine> WaitForAsync(string text, TimeSpan? timeout = null, CancellationToken cancel = default)
+    {
+        var limit = timeout ?? PerBootTimeout;
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            // Sampled before the scan: a line appended just before QEMU exits
+            // must still be seen.
+            var stopped = _pump is null || _pump.IsCompleted;
+            Task changed;
+            lock (_gate)
+            {
+                for (var i = _cursor; i < _lines.Count; i++)
+                {
+                    if (_lines[i].Text.Contains(text, StringComparison.Ordinal))
+                    {
+                        _cursor = i + 1;
+                        return _lines[i];
+                    }
+                }
+
+                _cursor = _lines.Count;
+                changed = _changed.Task;
+            }
+
+            if (Boots > MaxBoots)
+            {
+                throw Fail($"boot loop: more than {MaxBoots} boots while waiting for \"{text}\"");
+            }
+
+            if (stopped)
+            {
+                throw Fail($"QEMU is not running (exit code {ExitCodeText()}) while waiting for \"{text}\"");
+            }
+
+            var left = limit - deadline.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                throw Fail($"timed out after {limit.TotalSeconds:F0} s waiting for \"{text}\"");
+            }
+
+            await Task.WhenAny(changed, _pump!, Task.Delay(left, cancel)).ConfigureAwait(false);
+            cancel.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Waits for QEMU to exit on its own (guest power-off).</summary>
+    public async Task WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        var qemu = _qemu ?? throw new BoardException("the board was never started");
+        using var cts = new CancellationTokenSource(timeout ?? PerBootTimeout);
+        try
+        {
+            await qemu.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            if (_pump is not null)
+            {
+                await _pump.ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw Fail("QEMU did not exit (guest did not power off) in time");
+        }
+
+        if (qemu.ExitCode != 0)
+        {
+            throw Fail($"QEMU exited with code {qemu.ExitCode}");
+        }
+    }
+
+    /// <summary>Kills the QEMU process this board started, if it is still running.</summary>
+    public async Task StopAsync()
+    {
+        if (_qemu is { HasExited: false } qemu)
+        {
+            qemu.Kill(entireProcessTree: false);
+            await qemu.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        if (_pump is not null)
+        {
+            await _pump.ConfigureAwait(false);
+        }
+    }
+
+    public IReadOnlyList<SerialLine> Lines()
+    {
+        lock (_gate)
+        {
+            return [.. _lines];
+        }
+    }
+
+    /// <summary>A failure carrying the last serial lines; also keeps the run directory for inspection.</summary>
+    public BoardException Fail(string message)
+    {
+        _failed = true;
+        List<SerialLine> tail;
+        lock (_gate)
+        {
+            tail = _lines.Skip(Math.Max(0, _lines.Count - TailLines)).ToList();
+        }
+
+        return new BoardException($"[{_profile.Name} {Path.GetFileName(_runDir)}] {message} (run dir {_runDir})", tail);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _qemu?.Dispose();
+        var log = string.Join('\n', Lines().Select(l => l.ToString())) + "\n";
+        if (_failed)
+        {
+            await File.WriteAllTextAsync(Path.Combine(_runDir, "serial.log"), log).ConfigureAwait(false);
+        }
+        else
+        {
+            Directory.Delete(_runDir, recursive: true);
+        }
+    }
+
+    private void EnsureStopped()
+    {
+        if (IsRunning)
+        {
+            throw new BoardException("the disk may only be accessed from the host while QEMU is stopped");
+        }
+    }
+
+    private string ExitCodeText() => _qemu is { HasExited: true } q ? q.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
+
+    private async Task PumpStdout(Process qemu)
+    {
+        var stream = qemu.StandardOutput.BaseStream;
+        var buffer = new byte[4096];
+        var line = new StringBuilder();
+        var answered = false;
+        int n;
+        while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            foreach (var c in Encoding.Latin1.GetString(buffer, 0, n))
+            {
+                if (c == '\n')
+                {
+                    Append(line.ToString());
+                    line.Clear();
+                    answered = false;
+                }
+                else
+                {
+                    line.Append(c);
+                }
+            }
+
+            // The prompt has no newline after it, so look at the partial line.
+            if (!answered && line.ToString().Contains(GrubKeyPrompt, StringComparison.Ordinal))
+            {
+                answered = true;
+                Append(line + " [harness: sent a key]");
+                line.Clear();
+                await qemu.StandardInput.WriteAsync('\r').ConfigureAwait(false);
+                await qemu.StandardInput.FlushAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (line.Length > 0)
+        {
+            Append(line.ToString());
+        }
+    }
+
+    private async Task PumpStderr(Process qemu)
+    {
+        while (await qemu.StandardError.ReadLineAsync().ConfigureAwait(false) is { } l)
+        {
+            Append("qemu: " + l);
+        }
+    }
+
+    private void Append(string raw)
+    {
+        var text = ControlSequence().Replace(raw, string.Empty).Trim();
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        SerialLine entry;
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (text.Contains(FirmwareBanner, StringComparison.Ordinal))
+            {
+                _boots++;
+            }
+
+            entry = new SerialLine(_clock.Elapsed, _boots, text);
+            _lines.Add(entry);
+            signal = _changed;
+            _changed = NewSignal();
+        }
+
+        signal.SetResult();
+        OnLine?.Invoke(entry);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>ANSI/VT escape sequences (CSI, single-character escapes) and other control characters.</summary>
+    [GeneratedRegex(@"\x1B(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[@-Z\\-_c])|[\x00-\x08\x0B-\x1F\x7F]")]
+    private static partial Regex ControlSequence();
+}
