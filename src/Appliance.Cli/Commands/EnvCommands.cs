@@ -60,6 +60,7 @@ public static class EnvCommands
         {
             var env = Open(parsed);
             string name = parsed.GetRequiredValue(nameArgument);
+            RequireValidName(env.Path, name);
             string? value = env.Read().Get(name);
             if (value is null)
             {
@@ -75,8 +76,9 @@ public static class EnvCommands
         var set = new Command("set", "Set variables; all or none are written") { assignments };
         set.SetAction(parsed => context.Guarded(() =>
         {
-            var pairs = parsed.GetRequiredValue(assignments).Select(ParseAssignment).ToList();
-            Open(parsed).Update(block =>
+            var env = Open(parsed);
+            var pairs = parsed.GetRequiredValue(assignments).Select(a => ParseAssignment(env.Path, a)).ToList();
+            env.Update(block =>
             {
                 foreach (var (name, value) in pairs)
                 {
@@ -90,13 +92,14 @@ public static class EnvCommands
         var unset = new Command("unset", "Remove variables; unset ones are ignored") { names };
         unset.SetAction(parsed => context.Guarded(() =>
         {
+            var env = Open(parsed);
             var toRemove = parsed.GetRequiredValue(names);
             foreach (string name in toRemove)
             {
-                RequireValidName(name);
+                RequireValidName(env.Path, name);
             }
 
-            Open(parsed).Update(block =>
+            env.Update(block =>
             {
                 foreach (string name in toRemove)
                 {
@@ -122,24 +125,28 @@ public static class EnvCommands
         return env;
     }
 
-    private static (string Name, string Value) ParseAssignment(string assignment)
+    // Usage errors name the file too: the operator sees which grubenv was left alone.
+    private static (string Name, string Value) ParseAssignment(string path, string assignment)
     {
         int equals = assignment.IndexOf('=');
         if (equals < 0)
         {
-            throw new UsageException($"expected NAME=VALUE, got '{assignment}'");
+            throw new UsageException($"{path}: expected NAME=VALUE, got '{Printable(assignment)}'");
         }
 
         string name = assignment[..equals];
-        RequireValidName(name);
+        RequireValidName(path, name);
         return (name, assignment[(equals + 1)..]);
     }
 
-    private static void RequireValidName(string name)
+    private static void RequireValidName(string path, string name)
     {
         if (GrubEnvBlock.NameProblem(name) is { } problem)
         {
-            throw new UsageException($"invalid variable name '{name}': {problem}");
+            throw new UsageException($"{path}: invalid variable name '{Printable(name)}': {problem}");
         }
     }
+
+    /// <summary>Keeps an error on one line: a newline in a name would otherwise split the message.</summary>
+    private static string Printable(string s) => s.Replace("\n", "\\n").Replace("\0", "\\0");
 }

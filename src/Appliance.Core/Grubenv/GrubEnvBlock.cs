@@ -12,7 +12,8 @@ namespace Appliance.Core.Grubenv;
 /// out and the block refilled with <c>#</c> at its end. So the same sequence of operations gives
 /// the same bytes as <c>grub-editenv</c>, comments and unknown variables included. Reading is
 /// stricter than GRUB's, which stops silently at the first malformed line: here a malformed
-/// line is an error naming its offset.
+/// line is an error naming its offset, and so is a name or value we could not read exactly as
+/// GRUB does (one with a NUL byte, or bytes that are not UTF-8).
 /// </remarks>
 public sealed class GrubEnvBlock
 {
@@ -23,6 +24,8 @@ public sealed class GrubEnvBlock
     private const byte Newline = (byte)'\n';
     private const byte Backslash = (byte)'\\';
     private const byte EqualsSign = (byte)'=';
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly byte[] _buffer;
 
@@ -144,6 +147,11 @@ public sealed class GrubEnvBlock
 
         if (!found)
         {
+            if (!StartsLine(space))
+            {
+                throw Corrupt(space - 1, "expected the newline before the '#' padding to end a line, found it escaped by a '\\' (GRUB would append the new variable to that line and never see it)");
+            }
+
             int needed = nl + 1 + vl + 1;
             if (pend - space < needed)
             {
@@ -295,8 +303,8 @@ public sealed class GrubEnvBlock
             }
 
             variables.Add(new GrubEnvVariable(
-                Encoding.UTF8.GetString(_buffer, nameStart, nameEnd - nameStart),
-                Unescape(valueStart, p),
+                Decode(_buffer.AsSpan(nameStart, nameEnd - nameStart), nameStart, "a variable name"),
+                Decode(Unescape(valueStart, p), nameStart, "a value"),
                 nameStart));
             p++;
         }
@@ -304,7 +312,7 @@ public sealed class GrubEnvBlock
         return variables;
     }
 
-    private string Unescape(int start, int end)
+    private byte[] Unescape(int start, int end)
     {
         var bytes = new byte[end - start];
         int n = 0;
@@ -318,7 +326,29 @@ public sealed class GrubEnvBlock
             bytes[n++] = _buffer[i];
         }
 
-        return Encoding.UTF8.GetString(bytes, 0, n);
+        return bytes[..n];
+    }
+
+    /// <summary>
+    /// Decodes a name or an unescaped value. GRUB reads both as C strings of bytes: a NUL ends
+    /// one early, and bytes that are not UTF-8 would come out here as U+FFFD. Either way
+    /// <c>env list</c> would show something GRUB does not have, so the record counts as corrupt.
+    /// </summary>
+    private static string Decode(ReadOnlySpan<byte> bytes, int recordOffset, string what)
+    {
+        if (bytes.Contains((byte)0))
+        {
+            throw Corrupt(recordOffset, $"expected {what} without NUL bytes (GRUB would cut it short there)");
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Corrupt(recordOffset, $"expected {what} in UTF-8");
+        }
     }
 
     /// <summary>
@@ -339,6 +369,18 @@ public sealed class GrubEnvBlock
         }
 
         return space + 1;
+    }
+
+    /// <summary>Whether a line starts at <paramref name="offset"/>, walking the lines as GRUB does (a '\' escapes the byte after it).</summary>
+    private bool StartsLine(int offset)
+    {
+        int p = Signature.Length;
+        while (p < offset)
+        {
+            p = NextLine(p);
+        }
+
+        return p == offset;
     }
 
     private bool IsRecordOf(int p, byte[] name) =>

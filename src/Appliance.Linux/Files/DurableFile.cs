@@ -21,6 +21,15 @@ public sealed class DurableFile
     /// <param name="fallbackMode">The mode for a file that does not exist yet.</param>
     public void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode fallbackMode)
     {
+        // Write through a symlink, as grub-editenv does: Fedora's /boot/grub2/grubenv links into
+        // the EFI partition, and renaming over the link would replace it with a regular file
+        // that GRUB never reads. The temporary file goes beside the target, on its filesystem.
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
+        {
+            path = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+
         string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
         string temporary = TemporaryPathFor(path);
         FileStatus? existing = FileStatus.Of(path);

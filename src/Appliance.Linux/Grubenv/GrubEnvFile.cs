@@ -29,12 +29,16 @@ public sealed class GrubEnvFile
 
     public string Path { get; }
 
-    /// <summary>The default location under <paramref name="root"/>: <c>boot/grub/grubenv</c>, or <c>boot/grub2/grubenv</c> on distributions that use that directory.</summary>
+    /// <summary>
+    /// The default location under <paramref name="root"/>: <c>boot/grub/grubenv</c>, or
+    /// <c>boot/grub2/grubenv</c> on distributions that use that directory: when only that file
+    /// exists, or (for <c>env create</c>) only that directory. boot/grub wins when both files exist.
+    /// </summary>
     public static string DefaultPath(string root)
     {
         string grub2 = System.IO.Path.Combine(root, "boot/grub2/grubenv");
         string grub = System.IO.Path.Combine(root, "boot/grub/grubenv");
-        if (File.Exists(grub2) || (!Directory.Exists(System.IO.Path.Combine(root, "boot/grub")) && Directory.Exists(System.IO.Path.Combine(root, "boot/grub2"))))
+        if (!File.Exists(grub) && (File.Exists(grub2) || (!Directory.Exists(System.IO.Path.Combine(root, "boot/grub")) && Directory.Exists(System.IO.Path.Combine(root, "boot/grub2")))))
         {
             return grub2;
         }
