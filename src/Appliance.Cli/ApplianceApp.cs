@@ -28,7 +28,9 @@ public sealed class ApplianceApp
         }
 
         Command root = BuildRoot(WantsHelpOrVersion(args));
-        ParseResult parsed = root.Parse(args);
+        // No response files: "@name" is a valid GRUB variable name (env get @x, env set @x=1),
+        // not a file of arguments to read.
+        ParseResult parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)
@@ -69,6 +71,13 @@ public sealed class ApplianceApp
 
         root.Options.Add(_context.RootOption);
         root.Subcommands.Add(EnvCommands.Build(_context));
+        root.Subcommands.Add(WatchdogCommands.Build(_context));
+        root.Subcommands.Add(EntriesCommand.Build(_context));
+        root.Subcommands.Add(KexecCommands.Build(_context));
+        root.Subcommands.Add(RebootCommand.Build(_context));
+        root.Subcommands.Add(UpgradeCommands.Build(_context));
+        root.Subcommands.Add(BootCommands.Build(_context));
+        root.Subcommands.Add(StatusCommand.Build(_context));
         return root;
     }
 }

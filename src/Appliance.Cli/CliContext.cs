@@ -49,8 +49,23 @@ public sealed class CliContext
                 FileProblemKind.PermissionDenied => ExitCodes.NoPermission,
                 FileProblemKind.ReadOnlyFilesystem => ExitCodes.CantCreate,
                 FileProblemKind.Busy => ExitCodes.TempFail,
+                FileProblemKind.Unsupported => ExitCodes.Config,
                 _ => ExitCodes.IoError,
             };
+        }
+        catch (Appliance.Core.Config.ConfigException e)
+        {
+            foreach (var diagnostic in e.Diagnostics)
+            {
+                Error.WriteLine($"appliance: {diagnostic}");
+            }
+
+            return ExitCodes.Config;
+        }
+        catch (Appliance.Core.Boot.TrialException e)
+        {
+            Error.WriteLine($"appliance: {e.Message}");
+            return e.Kind == Appliance.Core.Boot.TrialErrorKind.Invalid ? ExitCodes.Usage : ExitCodes.DataError;
         }
         catch (UsageException e)
         {

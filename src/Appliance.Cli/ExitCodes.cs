@@ -8,6 +8,9 @@ public static class ExitCodes
     /// <summary>A query found nothing (e.g. <c>env get</c> of an unset variable), as <c>git config --get</c> does.</summary>
     public const int NotFound = 1;
 
+    /// <summary>'boot validate': this boot is not good (checks failed, trial rejected), so units ordered before boot-complete.target see a failure.</summary>
+    public const int BootNotGood = 1;
+
     public const int Usage = 64;        // EX_USAGE
     public const int DataError = 65;    // EX_DATAERR
     public const int NoInput = 66;      // EX_NOINPUT

@@ -5,6 +5,18 @@ namespace Appliance.Core.Json;
 /// <summary>Every type Appliance reads or writes as JSON; source-generated so the AOT binary needs no reflection.</summary>
 [JsonSourceGenerationOptions(WriteIndented = false)]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Appliance.Core.Menu.MenuListing))]
 [JsonSerializable(typeof(Appliance.Core.Journal.BootRecord))]
 [JsonSerializable(typeof(List<Appliance.Core.Journal.BootRecord>))]
+[JsonSerializable(typeof(Appliance.Core.Status.StatusReport))]
+[JsonSerializable(typeof(Appliance.Core.Watchdog.ResetCauseRecord))]
+[JsonSerializable(typeof(Appliance.Core.Watchdog.LastStopRecord))]
+[JsonSerializable(typeof(Appliance.Core.Watchdog.WatchdogDaemonState))]
+[JsonSerializable(typeof(Appliance.Core.Watchdog.WatchdogStatusReport))]
+[JsonSerializable(typeof(List<Appliance.Core.Watchdog.WatchdogDeviceInfo>))]
+[JsonSerializable(typeof(Appliance.Core.Watchdog.BoardProfile))]
+[JsonSerializable(typeof(Appliance.Core.Health.HealthReport))]
+[JsonSerializable(typeof(Appliance.Core.Kexec.ArmedState))]
+[JsonSerializable(typeof(Appliance.Core.Kexec.SavedSysctls))]
+[JsonSerializable(typeof(Appliance.Core.Kexec.KexecStatusReport))]
 public sealed partial class ApplianceJsonContext : JsonSerializerContext;

@@ -12,6 +12,8 @@ public enum FileProblemKind
     ReadOnlyFilesystem,
     Busy,
     IoError,
+    /// <summary>The machine's set-up cannot support the operation (e.g. grubenv on btrfs).</summary>
+    Unsupported,
 }
 
 /// <summary>A problem with one file, with the path in the message so the operator knows where to look.</summary>

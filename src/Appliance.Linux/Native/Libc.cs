@@ -52,8 +52,86 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 
+    // include/uapi/linux/reboot.h; glibc's reboot() adds the magic numbers itself.
+    public const int RB_AUTOBOOT = 0x01234567;
+    public const int RB_KEXEC = 0x45584543;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int reboot(int howto);
+
+    [LibraryImport("libc")]
+    public static partial void sync();
+
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial nint strerror_native(int errnum);
 
     public static string StrError(int errno) => Marshal.PtrToStringUTF8(strerror_native(errno)) ?? $"errno {errno}";
+
+    // Watchdog daemon (issue 5). include/uapi/asm-generic/fcntl.h: O_WRONLY 1, O_RDWR 2.
+    public const int O_WRONLY = 0x1;
+    public const int O_RDWR = 0x2;
+
+    // include/uapi/asm-generic/errno-base.h
+    public const int ENOENT = 2;
+    public const int EBUSY = 16;
+    public const int EINVAL = 22;
+    public const int ENOTTY = 25;
+
+    // include/uapi/asm-generic/errno.h
+    public const int EOPNOTSUPP = 95;
+
+    // include/uapi/asm-generic/mman-common.h: MCL_CURRENT 1, MCL_FUTURE 2.
+    public const int MCL_CURRENT = 1;
+    public const int MCL_FUTURE = 2;
+
+    // include/uapi/linux/sched.h: SCHED_FIFO 1.
+    public const int SCHED_FIFO = 1;
+
+    /// <summary>ioctl(2) with a pointer argument; every ioctl Appliance issues passes a struct or an int by address.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int ioctl(int fd, nuint request, void* argument);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int mlockall(int flags);
+
+    /// <summary>struct sched_param is one int, sched_priority (include/uapi/linux/sched/types.h).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int sched_setscheduler(int pid, int policy, int* param);
+
+    // include/uapi/asm-generic/signal.h: SIGKILL 9.
+    public const int SIGKILL = 9;
+
+    /// <summary>kill(2); a negative pid signals the whole process group.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    // Kexec failover (issue 6). Syscall numbers: arch/x86/entry/syscalls/syscall_64.tbl (320)
+    // and include/uapi/asm-generic/unistd.h, which arm64 uses (294).
+    public const long SYS_kexec_file_load_x86_64 = 320;
+    public const long SYS_kexec_file_load_arm64 = 294;
+
+    // include/uapi/linux/kexec.h
+    public const ulong KEXEC_FILE_UNLOAD = 0x1;
+    public const ulong KEXEC_FILE_ON_CRASH = 0x2;
+    public const ulong KEXEC_FILE_NO_INITRAMFS = 0x4;
+
+    // include/uapi/linux/memfd.h
+    public const uint MFD_CLOEXEC = 0x1;
+
+    /// <summary>
+    /// syscall(2) with five integer arguments, for kexec_file_load(kernel_fd, initrd_fd,
+    /// cmdline_len, cmdline, flags), which glibc does not wrap. glibc's syscall() is assembly
+    /// that reads its arguments from the integer registers, so a fixed signature is safe.
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    public static unsafe partial long syscall_kexec_file_load(long number, long kernelFd, long initrdFd, nuint cmdlineLength, byte* cmdline, nuint flags);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int memfd_create(string name, uint flags);
+
+    [LibraryImport("libc")]
+    public static partial uint geteuid();
 }

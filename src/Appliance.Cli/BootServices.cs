@@ -1,0 +1,97 @@
+using Appliance.Core.Boot;
+using Appliance.Core.Config;
+using Appliance.Core.Grubenv;
+using Appliance.Core.Journal;
+using Appliance.Core.Menu;
+using Appliance.Linux.Config;
+using Appliance.Linux.Files;
+using Appliance.Linux.Grubenv;
+using Appliance.Linux.Health;
+using Appliance.Linux.Journal;
+using Appliance.Linux.Kernel;
+using Appliance.Linux.Menu;
+using GrubMenu = Appliance.Core.Menu.Menu;
+
+namespace Appliance.Cli;
+
+/// <summary>The adapters the trial-boot commands share, all rooted at <c>--root</c>.</summary>
+public sealed class BootServices
+{
+    private readonly CliContext _context;
+    private GrubMenu? _menu;
+    private ApplianceConfig? _config;
+
+    public BootServices(CliContext context, string root)
+    {
+        _context = context;
+        Root = root;
+        Env = new GrubEnvFile(GrubEnvFile.DefaultPath(root), context.FileSteps, context.Time);
+        Kernel = new KernelInfo(root);
+        Journal = new BootJournal(Path.Combine(root, "var/lib/appliance/boots"), context.FileSteps, context.Error);
+    }
+
+    public string Root { get; }
+
+    public GrubEnvFile Env { get; }
+
+    public KernelInfo Kernel { get; }
+
+    public BootJournal Journal { get; }
+
+    public GrubMenu Menu => _menu ??= MenuReader.Read(Root, null);
+
+    /// <summary>/etc/appliance under the root; a bad config is an error (exit 78) naming file and line.</summary>
+    public ApplianceConfig Config => _config ??= ConfigLoader.Load(Root);
+
+    /// <summary>The menu, or null with a warning: the validator must still work when grub.cfg cannot be read.</summary>
+    public GrubMenu? MenuOrNull()
+    {
+        try
+        {
+            return Menu;
+        }
+        catch (Exception e) when (e is FileProblemException or GrubConfigException)
+        {
+            _context.Error.WriteLine($"appliance: {e.Message}; cannot tell which entry is running, ignoring");
+            return null;
+        }
+    }
+
+    /// <summary>The entry the kernel command line matches, or null when unknown.</summary>
+    public string? RunningEntryPath()
+    {
+        var menu = MenuOrNull();
+        return menu is null ? null : RunningEntry.Match(menu.Entries.Select(e => new BootableEntry(e.Path, e.Kernel, e.Args)), Kernel.CommandLine());
+    }
+
+    public (TrialState State, BootKind Kind, string? Running) Assess()
+    {
+        var state = TrialState.From(Env.Read());
+        string? running = RunningEntryPath();
+        return (state, TrialMachine.Assess(state, running, Kernel.IsRescue()), running);
+    }
+
+    public DateTimeOffset Now() => _context.Time.GetUtcNow();
+
+    /// <summary>Runs the configured health checks within <paramref name="deadline"/>.</summary>
+    public HealthOutcome RunChecks(TimeSpan deadline)
+    {
+        var report = new HealthCheckRunner(_context.Time).RunAll(Config, Root, deadline, CancellationToken.None);
+        return new HealthOutcome(
+            report.Healthy,
+            report.Failures.Select(c => new FailingCheck(c.Name, CheckResultName(c.Result), c.Output)).ToList());
+    }
+
+    private static string CheckResultName(Appliance.Core.Health.CheckResult result) => result switch
+    {
+        Appliance.Core.Health.CheckResult.Pass => "pass",
+        Appliance.Core.Health.CheckResult.Fail => "fail",
+        Appliance.Core.Health.CheckResult.Timeout => "timeout",
+        Appliance.Core.Health.CheckResult.Error => "error",
+        _ => "n/a",
+    };
+
+    /// <summary>Applies an edit computed from the state read under the lock, so a concurrent change is not overwritten.</summary>
+    public GrubEnvBlock Apply(Func<TrialState, EnvEdit> edit) =>
+        Env.Update(block => edit(TrialState.From(block)).ApplyTo(block));
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using Appliance.Core.Boot;
+using Appliance.Core.Journal;
+using Appliance.Linux.Kernel;
+
+namespace Appliance.Cli.Commands;
+
+/// <summary><c>appliance boot</c>: the init-time validator's verbs.</summary>
+public static class BootCommands
+{
+    public static Command Build(CliContext context)
+    {
+        var boot = new Command("boot", "Decide whether this boot is good: validate, or mark it good or bad by hand");
+
+        var deadline = new Option<int?>("--deadline") { Description = "Seconds the health checks may take in all (default: [Boot] ValidateDeadlineSec, 120)", HelpName = "SEC" };
+        var noReboot = new Option<bool>("--no-reboot") { Description = "Record a failed trial but do not reboot" };
+        var validate = new Command("validate", "Work out how this boot came about, run the health checks, then commit the trial or roll it back") { deadline, noReboot };
+        validate.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var settings = services.Config.Boot;
+            var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : settings.ValidateDeadline;
+            return Validate(context, services, limit, reboot: settings.RebootOnFailure && !parsed.GetValue(noReboot));
+        }));
+
+        var markGood = new Command("mark-good", "Commit the running trial without running the checks");
+        markGood.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var (state, kind, running) = services.Assess();
+            if (!state.HasTrial)
+            {
+                context.Output.WriteLine("no trial is staged; nothing to mark good");
+                return ExitCodes.Ok;
+            }
+
+            services.Apply(current => TrialMachine.Commit(current, kind));
+            Record(services, state, kind, running, ValidationOutcome.Committed, $"trial '{state.Trial}' marked good by hand; it is now the known-good entry", []);
+            context.Output.WriteLine($"committed '{state.Trial}'");
+            return ExitCodes.Ok;
+        }));
+
+        var rebootOption = new Option<bool>("--reboot") { Description = "Reboot into the known-good entry right away" };
+        var markBad = new Command("mark-bad", "Reject the trial: the known-good entry boots next") { rebootOption };
+        markBad.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var (state, kind, running) = services.Assess();
+            if (!state.HasTrial)
+            {
+                context.Output.WriteLine("no trial is staged; nothing to mark bad");
+                return ExitCodes.Ok;
+            }
+
+            services.Apply(TrialMachine.Reject);
+            Record(services, state, kind, running, ValidationOutcome.Rejected, $"trial '{state.Trial}' marked bad by hand; '{state.Good}' boots next", []);
+            context.Output.WriteLine($"rejected '{state.Trial}'; '{state.Good}' boots next");
+            if (parsed.GetValue(rebootOption))
+            {
+                new Rebooter(services.Root, context.Error).Reboot($"trial '{state.Trial}' marked bad");
+            }
+
+            return ExitCodes.Ok;
+        }));
+
+        boot.Subcommands.Add(validate);
+        boot.Subcommands.Add(markGood);
+        boot.Subcommands.Add(markBad);
+        return boot;
+    }
+
+    /// <summary>
+    /// The validator. Idempotent: a boot already in the journal is reported again and nothing
+    /// changes. The grubenv edit is written before the journal record: grubenv is what GRUB acts
+    /// on, so after a power cut between the two the machine still does the right thing.
+    /// </summary>
+    public static int Validate(CliContext context, BootServices services, TimeSpan deadline, bool reboot)
+    {
+        string bootId = services.Kernel.BootId();
+        if (services.Journal.Find(bootId) is { } done)
+        {
+            context.Output.WriteLine($"this boot was already validated: {done.Message}");
+            return ExitCodeOf(done.Result);
+        }
+
+        var (state, kind, running) = services.Assess();
+        var health = kind is BootKind.Normal or BootKind.Trial ? services.RunChecks(deadline) : HealthOutcome.NotRun;
+        var decision = TrialMachine.Decide(state, kind, health.Healthy);
+        services.Apply(current => TrialMachine.Decide(current, kind, health.Healthy).Edit);
+        Record(services, state, kind, running, decision.Outcome, decision.Message, health.Failures);
+
+        context.Output.WriteLine($"appliance: {decision.Message}");
+        foreach (var failure in health.Failures)
+        {
+            context.Error.WriteLine($"appliance: check {failure.Name}: {failure.Result}{(failure.Output.Length > 0 ? ": " + failure.Output.Trim() : "")}");
+        }
+
+        if (decision.Reboot && reboot)
+        {
+            new Rebooter(services.Root, context.Error).Reboot(decision.Message);
+        }
+
+        return ExitCodeOf(JournalNames.Of(decision.Outcome));
+    }
+
+    private static void Record(BootServices services, TrialState state, BootKind kind, string? running, ValidationOutcome outcome, string message, IReadOnlyList<FailingCheck> failures) =>
+        services.Journal.Write(new BootRecord
+        {
+            BootId = services.Kernel.BootId(),
+            Time = services.Now(),
+            Entry = running,
+            Path = JournalNames.Of(kind),
+            Result = JournalNames.Of(outcome),
+            Message = message,
+            Trial = state.Trial ?? state.Failed,
+            TriesLeft = state.HasTrial ? state.Tries : null,
+            FailingChecks = failures,
+        });
+
+    /// <summary>0 when the machine ends up on a healthy known-good or committed kernel; 1 when this boot is not good (so boot-complete.target is not reached).</summary>
+    private static int ExitCodeOf(string result) => result is "unhealthy" or "rejected" ? ExitCodes.BootNotGood : ExitCodes.Ok;
+}

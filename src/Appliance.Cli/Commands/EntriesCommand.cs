@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Appliance.Core.Json;
+using Appliance.Core.Menu;
+using Appliance.Linux.Menu;
+
+namespace Appliance.Cli.Commands;
+
+/// <summary><c>appliance entries</c>: list GRUB's menu entries with the references that select them.</summary>
+public static class EntriesCommand
+{
+    public static Command Build(CliContext context)
+    {
+        var jsonOption = new Option<bool>("--json")
+        {
+            Description = "Print {\"entries\":[...]} with path, title, id, kernel, initrd, args and conditional for each entry",
+        };
+        var configOption = new Option<string?>("--config")
+        {
+            Description = "The grub.cfg to read (default: <root>/boot/grub/grub.cfg, or <root>/boot/grub2/grub.cfg). Taken as given, not under --root.",
+            HelpName = "FILE",
+        };
+
+        var entries = new Command("entries", "List GRUB's menu entries in menu order: the path GRUB's 'default' selects each with, and its title")
+        {
+            jsonOption,
+            configOption,
+        };
+        entries.SetAction(parsed => context.Guarded(() =>
+        {
+            string root = parsed.GetValue(context.RootOption) ?? "/";
+            Menu menu = MenuReader.Read(root, parsed.GetValue(configOption));
+            if (parsed.GetValue(jsonOption))
+            {
+                // Paths join levels with '>', which the default encoder writes as \u003E; the output is
+                // read by scripts and people, never embedded in HTML, so only what JSON requires is escaped.
+                var json = new ApplianceJsonContext(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                context.Output.WriteLine(JsonSerializer.Serialize(new MenuListing(menu.Entries), json.MenuListing));
+            }
+            else
+            {
+                foreach (MenuEntry entry in menu.Entries)
+                {
+                    context.Output.Write($"{entry.Path}\t{entry.Title}\n");
+                }
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return entries;
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Text.Json;
+using Appliance.Core.Boot;
+using Appliance.Core.Json;
+using Appliance.Core.Status;
+
+namespace Appliance.Cli.Commands;
+
+/// <summary><c>appliance status</c>: the trial state, the known-good entry and the boot journal, saying plainly when a rollback happened and why.</summary>
+public static class StatusCommand
+{
+    public static Command Build(CliContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var status = new Command("status", "Show the trial state, the known-good entry and the last boots, with any rollback and its reason") { json };
+        status.SetAction(parsed => context.Guarded(() => Print(context, parsed.GetValue(context.RootOption)!, parsed.GetValue(json))));
+        return status;
+    }
+
+    public static int Print(CliContext context, string root, bool json)
+    {
+        var services = new BootServices(context, root);
+        var report = StatusReport.From(TrialState.From(services.Env.Read()), services.RunningEntryPath(), services.Journal.All());
+        if (json)
+        {
+            context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));
+            return ExitCodes.Ok;
+        }
+
+        var o = context.Output;
+        o.WriteLine($"state:       {Describe(report)}");
+        o.WriteLine($"known-good:  {report.KnownGood ?? "(not set: GRUB's own default)"}");
+        o.WriteLine($"running:     {report.RunningEntry ?? "(unknown)"}");
+        if (report.LastTrial is { } last)
+        {
+            o.WriteLine($"last trial:  {last.Trial} {last.Result} at {last.Time:yyyy-MM-dd HH:mm:ss}Z");
+        }
+
+        if (report.Rollback is { } rollback)
+        {
+            o.WriteLine($"ROLLBACK:    {rollback}");
+        }
+
+        if (report.Boots.Count > 0)
+        {
+            o.WriteLine("boots (oldest first):");
+            foreach (var boot in report.Boots)
+            {
+                o.WriteLine($"  {boot.Time:yyyy-MM-dd HH:mm:ss}Z  {boot.BootId[..Math.Min(8, boot.BootId.Length)]}  {boot.Path,-15} {boot.Result,-11} {boot.Entry ?? "?"}: {boot.Message}");
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string Describe(StatusReport r) => r.State switch
+    {
+        "trial-running" => $"trial of '{r.Trial}' is running, {r.TriesLeft} {(r.TriesLeft == 1 ? "try" : "tries")} left; 'appliance boot validate' commits it when healthy",
+        "staged" => $"trial of '{r.Trial}' is staged with {r.TriesLeft} tries; it boots next",
+        "fell-back" => $"trial of '{r.Trial}' failed to load; GRUB fell back (not yet validated)",
+        "rolled-back" => $"trial of '{r.Failed}' was rolled back (not yet validated)",
+        _ => r.Failed is null ? "idle: no trial" : $"idle: no trial (the last one, '{r.Failed}', failed)",
+    };
+}

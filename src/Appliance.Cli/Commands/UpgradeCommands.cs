@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Text.Json;
+using Appliance.Core.Boot;
+using Appliance.Core.Json;
+using Appliance.Core.Menu;
+using GrubMenu = Appliance.Core.Menu.Menu;
+using Appliance.Core.Status;
+using Appliance.Linux.Files;
+using Appliance.Linux.Kernel;
+using Appliance.Linux.Storage;
+
+namespace Appliance.Cli.Commands;
+
+/// <summary><c>appliance upgrade</c>: the remote kernel upgrade tool's verbs (stage, status, commit, abort).</summary>
+public static class UpgradeCommands
+{
+    public static Command Build(CliContext context)
+    {
+        var upgrade = new Command("upgrade", "Stage a kernel as a trial, then commit or abort it");
+        var json = new Option<bool>("--json") { Description = "Print the result as one JSON object" };
+
+        var entry = new Argument<string>("ENTRY") { Description = "The menu entry to try: an id, a title, an index or a '>'-joined submenu path (see 'appliance entries')" };
+        var tries = new Option<int?>("--tries") { Description = "How many boots the trial gets before GRUB returns to known-good (1-9; default [Boot] Tries, 3)" };
+        var reboot = new Option<bool>("--reboot") { Description = "Reboot into the trial right away" };
+        var stage = new Command("stage", "Stage ENTRY as a trial with N tries; the known-good entry stays the way back") { entry, tries, reboot, json };
+        stage.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var menu = services.Menu;
+            var trial = Resolve(menu, parsed.GetRequiredValue(entry));
+            RequireFiles(services.Root, trial);
+            RequireWritableGrubenv(services);
+
+            var state = Appliance.Core.Boot.TrialState.From(services.Env.Read());
+            var good = KnownGood(services, menu, state);
+            int? fallback = menu.TopLevelIndexOf(good);
+            int n = parsed.GetValue(tries) ?? services.Config.Boot.Tries;
+            services.Apply(current => TrialMachine.Stage(current, trial.Path, good.Path, n, fallback));
+
+            var report = StatusReport.From(Appliance.Core.Boot.TrialState.From(services.Env.Read()), services.RunningEntryPath(), services.Journal.All());
+            if (parsed.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));
+            }
+            else
+            {
+                context.Output.WriteLine($"staged trial '{trial.Path}' ({trial.Title}) with {n} {(n == 1 ? "try" : "tries")}; known-good is '{good.Path}' ({good.Title})");
+                context.Output.WriteLine(parsed.GetValue(reboot) ? "rebooting into the trial" : "reboot to try it; 'appliance upgrade abort' drops it");
+            }
+
+            if (parsed.GetValue(reboot))
+            {
+                new Rebooter(services.Root, context.Error).Reboot($"trial '{trial.Path}' staged");
+            }
+
+            return ExitCodes.Ok;
+        }));
+
+        var status = new Command("status", "Show the trial state and how the last trial ended") { json };
+        status.SetAction(parsed => context.Guarded(() => StatusCommand.Print(context, parsed.GetValue(context.RootOption)!, parsed.GetValue(json))));
+
+        var commit = new Command("commit", "Make the running trial the known-good, default entry (what 'boot validate' does when checks pass)");
+        commit.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var (state, kind, _) = services.Assess();
+            if (!state.HasTrial)
+            {
+                context.Output.WriteLine("no trial is staged; nothing to commit");
+                return ExitCodes.Ok;
+            }
+
+            services.Apply(current => TrialMachine.Commit(current, kind));
+            context.Output.WriteLine($"committed '{state.Trial}': it is now the known-good and default entry");
+            return ExitCodes.Ok;
+        }));
+
+        var abort = new Command("abort", "Drop the staged trial; the known-good entry boots next");
+        abort.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var (state, kind, _) = services.Assess();
+            if (!state.HasTrial)
+            {
+                context.Output.WriteLine("no trial is staged; nothing to abort");
+                return ExitCodes.Ok;
+            }
+
+            services.Apply(TrialMachine.Abort);
+            context.Output.WriteLine(kind == BootKind.Trial
+                ? $"aborted the trial of '{state.Trial}', which is running now: reboot to return to '{state.Good}'"
+                : $"aborted the trial of '{state.Trial}'; '{state.Good}' boots next");
+            return ExitCodes.Ok;
+        }));
+
+        upgrade.Subcommands.Add(stage);
+        upgrade.Subcommands.Add(status);
+        upgrade.Subcommands.Add(commit);
+        upgrade.Subcommands.Add(abort);
+        return upgrade;
+    }
+
+    internal static MenuEntry Resolve(GrubMenu menu, string reference) =>
+        menu.Resolve(reference) ?? throw new UsageException(
+            $"no menu entry '{reference}' in {menu.ConfigPath}; 'appliance entries' lists them");
+
+    /// <summary>
+    /// The entry to return to: the one Appliance committed last, else the distro's saved
+    /// default, else the running entry, else GRUB's first entry.
+    /// </summary>
+    private static MenuEntry KnownGood(BootServices services, GrubMenu menu, Appliance.Core.Boot.TrialState state)
+    {
+        foreach (string? candidate in new[] { state.Good, state.SavedEntry, services.RunningEntryPath() })
+        {
+            if (candidate is not null && menu.Resolve(candidate) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return menu.Entries.FirstOrDefault(e => e.Kernel is not null)
+            ?? throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
+    }
+
+    /// <summary>GRUB writes the kernel path relative to the partition it reads; with /boot on its own partition that path lacks "/boot".</summary>
+    private static void RequireFiles(string root, MenuEntry entry)
+    {
+        if (entry.Kernel is null)
+        {
+            throw new UsageException($"entry '{entry.Path}' loads no kernel (no linux line); only kernel entries can be tried");
+        }
+
+        foreach (string file in entry.Initrd.Prepend(entry.Kernel))
+        {
+            if (file.Contains('$'))
+            {
+                continue;
+            }
+
+            string relative = file.TrimStart('/');
+            string[] candidates = [Path.Combine(root, relative), Path.Combine(root, "boot", relative)];
+            string? found = candidates.FirstOrDefault(File.Exists);
+            if (found is null)
+            {
+                throw new FileProblemException(FileProblemKind.Missing, candidates[0], $"file '{file}' of entry '{entry.Path}' does not exist; install the kernel first");
+            }
+
+            try
+            {
+                using var stream = File.OpenRead(found);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FileProblemException(FileProblemKind.PermissionDenied, found, $"file '{file}' of entry '{entry.Path}' cannot be read: {e.Message}");
+            }
+        }
+    }
+
+    private static void RequireWritableGrubenv(BootServices services)
+    {
+        string grubDir = Path.GetDirectoryName(Path.GetRelativePath(services.Root, services.Env.Path)) ?? "boot/grub";
+        var storage = new MountProbe(services.Root).Probe("/" + grubDir.Replace('\\', '/'));
+        if (storage is not null && GrubenvWritability.Problem(storage) is { } problem)
+        {
+            throw new FileProblemException(FileProblemKind.Unsupported, services.Env.Path, $"GRUB cannot record trial boots here: {problem}");
+        }
+    }
+}

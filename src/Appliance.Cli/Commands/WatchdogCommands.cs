@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Appliance.Core.Json;
+using Appliance.Core.Watchdog;
+using Appliance.Linux.Kernel;
+using Appliance.Linux.Notify;
+using Appliance.Linux.Watchdog;
+
+namespace Appliance.Cli.Commands;
+
+/// <summary><c>appliance watchdog</c>: the watchdog daemon, and what it and the hardware say.</summary>
+public static class WatchdogCommands
+{
+    /// <summary>Where the <c>[Watchdog]</c> section is read from, under --root.</summary>
+    public const string DefaultConfig = "etc/appliance/appliance.conf";
+
+    public static Command Build(CliContext context)
+    {
+        var watchdog = new Command("watchdog", "Pet hardware, GPIO and systemd watchdogs while the machine is healthy");
+        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object" };
+
+        var configOption = new Option<string?>("--config")
+        {
+            Description = $"The file holding the [Watchdog] section (default: <root>/{DefaultConfig}). Taken as given, not under --root.",
+            HelpName = "FILE",
+        };
+        var boardsOption = new Option<string?>("--boards")
+        {
+            Description = "Directory of board profiles, NAME/watchdog.json (default: <root>/usr/share/appliance/boards)",
+            HelpName = "DIR",
+        };
+        var run = new Command("run", "Run the watchdog daemon (systemd Type=notify; SIGHUP reloads, SIGTERM stops)") { configOption, boardsOption };
+        run.SetAction(parsed => context.Guarded(() => Run(context, parsed, configOption, boardsOption)));
+
+        var status = new Command("status", "Show the daemon's state: last pet, targets, health, last reset cause, last deliberate stop") { jsonOption };
+        status.SetAction(parsed => context.Guarded(() => Status(context, parsed.GetValue(context.RootOption) ?? "/", parsed.GetValue(jsonOption))));
+
+        var info = new Command("info", "Show each watchdog device from sysfs (without opening it: opening arms it)") { jsonOption };
+        info.SetAction(parsed => context.Guarded(() => Info(context, parsed.GetValue(context.RootOption) ?? "/", parsed.GetValue(jsonOption))));
+
+        watchdog.Subcommands.Add(run);
+        watchdog.Subcommands.Add(status);
+        watchdog.Subcommands.Add(info);
+        return watchdog;
+    }
+
+    private static int Run(CliContext context, ParseResult parsed, Option<string?> configOption, Option<string?> boardsOption)
+    {
+        string root = parsed.GetValue(context.RootOption) ?? "/";
+        string config = parsed.GetValue(configOption) ?? Path.Combine(root, DefaultConfig);
+        string boards = parsed.GetValue(boardsOption) ?? BoardProfiles.DefaultDirectory(root);
+        var log = context.Error;
+
+        WatchdogSettings Load()
+        {
+            if (!File.Exists(config))
+            {
+                return new WatchdogSettings();
+            }
+
+            return WatchdogConfig.Parse(File.ReadAllText(config), config);
+        }
+
+        var systemd = SystemdWatchdog.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
+        using var notifier = SystemdNotifier.Create(systemd.NotifySocket);
+        var files = new WatchdogFiles(root, context.FileSteps);
+        var daemon = new WatchdogDaemon(
+            new WatchdogDaemonContext(new KernelInfo(root).BootId(), Environment.ProcessId, context.Time, log, files),
+            Load,
+            new LinuxWatchdogPlatform(root, boards, context.FileSteps, context.Time),
+            notifier,
+            systemd.WatchdogTimeout);
+
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            daemon.RequestReload();
+        });
+
+        try
+        {
+            daemon.Run(stop.Token);
+            return ExitCodes.Ok;
+        }
+        catch (WatchdogConfigException e)
+        {
+            log.WriteLine($"appliance: {e.Message}");
+            return ExitCodes.Config;
+        }
+        catch (WatchdogSelectionException e)
+        {
+            log.WriteLine($"appliance: {e.Message}; fix Device= in [Watchdog] of {config}");
+            return ExitCodes.Config;
+        }
+    }
+
+    private static int Status(CliContext context, string root, bool json)
+    {
+        var files = new WatchdogFiles(root, context.FileSteps);
+        var state = files.ReadState();
+        string bootId = new KernelInfo(root).BootId();
+        bool running = state is not null && state.BootId == bootId && Directory.Exists(Path.Combine(root, "proc", state.Pid.ToString(CultureInfo.InvariantCulture)));
+        var report = new WatchdogStatusReport
+        {
+            Running = running,
+            Daemon = state,
+            ResetCause = files.ReadResetCause(),
+            LastStop = files.ReadLastStop(),
+        };
+
+        if (json)
+        {
+            context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.WatchdogStatusReport));
+            return ExitCodes.Ok;
+        }
+
+        var o = context.Output;
+        DateTimeOffset now = context.Time.GetUtcNow();
+        if (state is null)
+        {
+            o.Write($"daemon: not running (no {files.StatePath})\n");
+        }
+        else
+        {
+            string pet = state.LastPet is { } p ? $"{Stamp(p)} ({(now - p).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s ago)" : "never";
+            o.Write($"daemon: {(running ? $"running (pid {state.Pid})" : $"not running (last seen as pid {state.Pid} at {Stamp(state.UpdatedAt)})")}\n");
+            o.Write($"gate: {state.Gate}; {(state.Healthy ? "healthy" : "unhealthy")}\n");
+            o.Write($"last pet: {pet}; {state.Pets} pets, every {state.IntervalMs} ms\n");
+            o.Write($"board: {state.Board ?? "none"}\n");
+            foreach (var t in state.Targets)
+            {
+                o.Write($"target: {t.Name} ({t.Kind}{(t.TimeoutSeconds is { } s ? $", timeout {s} s" : "")}){(t.LastError is { } e ? $"; last error: {e}" : "")}\n");
+            }
+
+            foreach (string f in state.Failures)
+            {
+                o.Write($"failing: {f}\n");
+            }
+        }
+
+        o.Write(report.ResetCause is { } r ? $"last reset: {r.Cause} (recorded {Stamp(r.RecordedAt)}, boot {r.BootId})\n" : "last reset: not recorded\n");
+        o.Write(report.LastStop is { } l ? $"last deliberate stop: {Stamp(l.StoppedAt)}, boot {l.BootId}: {l.Reason}\n" : "last deliberate stop: none\n");
+        return ExitCodes.Ok;
+    }
+
+    private static int Info(CliContext context, string root, bool json)
+    {
+        var sysfs = new WatchdogSysfs(root);
+        var devices = sysfs.Names().Select(sysfs.Info).ToList();
+        if (json)
+        {
+            context.Output.WriteLine(JsonSerializer.Serialize(devices, ApplianceJsonContext.Default.ListWatchdogDeviceInfo));
+            return devices.Count == 0 ? ExitCodes.NotFound : ExitCodes.Ok;
+        }
+
+        if (devices.Count == 0)
+        {
+            context.Error.WriteLine($"appliance: {sysfs.ClassDirectory}: no watchdog devices; load a driver (e.g. modprobe softdog, or the board's: see boards/*/watchdog.json)");
+            return ExitCodes.NotFound;
+        }
+
+        var o = context.Output;
+        foreach (var d in devices)
+        {
+            o.Write($"{d.Path}\n");
+            o.Write($"  identity:    {d.Identity ?? "?"}\n");
+            o.Write($"  state:       {d.State ?? "?"}\n");
+            o.Write($"  options:     {(d.Options is { } opt ? $"0x{opt:x4} {string.Join(' ', d.OptionNames)}" : "? (kernel before 6.2 has no sysfs options)")}\n");
+            o.Write($"  firmware:    {d.FirmwareVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"}\n");
+            o.Write($"  timeout:     {Seconds(d.TimeoutSeconds)}\n");
+            o.Write($"  timeleft:    {Seconds(d.TimeleftSeconds)}\n");
+            o.Write($"  pretimeout:  {Seconds(d.PretimeoutSeconds)}{(d.PretimeoutGovernor is { } g ? $" (governor {g})" : "")}\n");
+            o.Write($"  nowayout:    {(d.Nowayout is { } n ? (n ? "yes" : "no") : "?")}\n");
+            o.Write($"  bootstatus:  {(d.BootStatus is { } b ? $"0x{b:x} ({ResetCause.Summary(b)})" : "?")}\n");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string Seconds(int? s) => s is { } v ? $"{v} s" : "? (not supported by the driver)";
+
+    private static string Stamp(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,60 @@
+using Appliance.Core.Health;
+
+namespace Appliance.Core.Config;
+
+/// <summary><c>[Boot]</c>: the trial boot.</summary>
+public sealed record BootConfig
+{
+    /// <summary>Boots GRUB grants a trial kernel before it falls back; one digit in grubenv, so 1 to 9.</summary>
+    public int Tries { get; init; } = 3;
+
+    /// <summary>How long boot validation may take before the boot counts as failed.</summary>
+    public TimeSpan ValidateDeadline { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Whether to load the known-good kernel as the panic (kexec) kernel during a trial.</summary>
+    public bool ArmKexec { get; init; } = true;
+
+    /// <summary>Whether a failed validation reboots at once instead of waiting for the watchdog.</summary>
+    public bool RebootOnFailure { get; init; } = true;
+}
+
+/// <summary><c>[Checks]</c>: the executable checks in greenboot's layout.</summary>
+public sealed record ChecksConfig
+{
+    /// <summary>Absolute path, resolved under the root, holding <c>required.d/</c> and <c>wanted.d/</c>.</summary>
+    public string Directory { get; init; } = "/etc/appliance/checks.d";
+
+    /// <summary>How long one check may run before its process group is killed.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How much of a check's output is kept (its head and its tail).</summary>
+    public int OutputLimitBytes { get; init; } = 65536;
+
+    /// <summary>How many checks run at once.</summary>
+    public int MaxParallel { get; init; } = 4;
+}
+
+/// <summary>
+/// Everything in <c>appliance.conf</c> and its drop-ins that boot validation uses, validated.
+/// The <c>[Watchdog]</c> section belongs to the watchdog daemon (Appliance.Core.Watchdog.WatchdogConfig).
+/// </summary>
+public sealed record ApplianceConfig
+{
+    /// <summary>The checks that exist without any configuration; a <c>[Check:NAME]</c> section with the same name changes them.</summary>
+    public static readonly IReadOnlyList<BuiltinCheckSettings> DefaultBuiltinChecks =
+    [
+        new FileDescriptorSettings(),
+        new LoadAverageSettings(),
+        new MemorySettings(),
+        new SystemdStateSettings(),
+    ];
+
+    public static ApplianceConfig Default { get; } = new();
+
+    public BootConfig Boot { get; init; } = new();
+
+    public ChecksConfig Checks { get; init; } = new();
+
+    /// <summary>Every built-in check, in name order, enabled or not.</summary>
+    public IReadOnlyList<BuiltinCheckSettings> BuiltinChecks { get; init; } = DefaultBuiltinChecks;
+}

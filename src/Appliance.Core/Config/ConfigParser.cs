@@ -1,0 +1,117 @@
+using System.Text.RegularExpressions;
+using Appliance.Core.Health;
+
+namespace Appliance.Core.Config;
+
+/// <summary>The configuration, or why there is none; warnings can come with either.</summary>
+public sealed record ConfigParseResult(ApplianceConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics)
+{
+    public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.Severity == ConfigSeverity.Error);
+
+    public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => d.Severity == ConfigSeverity.Warning);
+
+    /// <summary>The configuration; throws <see cref="ConfigException"/> listing every error when there is none.</summary>
+    public ApplianceConfig Require() => Config ?? throw new ConfigException(Diagnostics);
+}
+
+/// <summary>
+/// Parses <c>appliance.conf</c> and its drop-ins. Unlike systemd, which warns about an unknown
+/// key and ignores it, every unknown section or key, bad value or stray line here is an error
+/// and the whole configuration is refused: a misspelt <c>Triess=1</c> must not silently leave a
+/// trial kernel three tries. Ignored are only <c>X-</c> sections and keys, which
+/// systemd.syntax(7) leaves to other programs, and <c>[Watchdog]</c>, which the watchdog
+/// daemon's own parser checks just as strictly.
+/// </summary>
+public static partial class ConfigParser
+{
+    public const string CheckSectionPrefix = "Check:";
+
+    private static readonly string[] FixedSections = ["Boot", "Checks"];
+
+    /// <summary>Sections in the same files that other parts of Appliance parse and check themselves: [Watchdog] is the watchdog daemon's (Appliance.Core.Watchdog.WatchdogConfig).</summary>
+    private static readonly string[] ForeignSections = ["Watchdog"];
+
+    /// <param name="files">(path, text) of the main file then the drop-ins, in the order they apply: later files win, key by key.</param>
+    public static ConfigParseResult Parse(IEnumerable<(string Path, string Text)> files)
+    {
+        var sections = new List<IniSection>();
+        var assignments = new List<IniAssignment>();
+        var diagnostics = new List<ConfigDiagnostic>();
+        foreach ((string path, string text) in files)
+        {
+            IniReader.Read(path, text, sections, assignments, diagnostics);
+        }
+
+        foreach (IniSection s in sections)
+        {
+            if (!FixedSections.Contains(s.Name) && !ForeignSections.Contains(s.Name) && !s.Name.StartsWith(CheckSectionPrefix, StringComparison.Ordinal) && !s.Name.StartsWith("X-", StringComparison.Ordinal))
+            {
+                diagnostics.Add(new(ConfigSeverity.Error, s.File, s.Line, $"unknown section [{s.Name}]{Suggest.Hint(s.Name, [.. FixedSections, .. ForeignSections, "Check:NAME"])}"));
+            }
+        }
+
+        var config = new ApplianceConfig
+        {
+            Boot = Applier("Boot").Apply(ConfigSchema.Boot, new BootConfig()),
+            Checks = Applier("Checks").Apply(ConfigSchema.Checks, new ChecksConfig()),
+            BuiltinChecks = BuildChecks(),
+        };
+
+        bool ok = !diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
+        return new ConfigParseResult(ok ? config : null, diagnostics);
+
+        SectionApplier Applier(string name) => new(
+            name,
+            sections.FirstOrDefault(s => s.Name == name) ?? new IniSection("", 0, name),
+            assignments.Where(a => a.Section == name).ToList(),
+            diagnostics);
+
+        IReadOnlyList<BuiltinCheckSettings> BuildChecks()
+        {
+            var checks = ApplianceConfig.DefaultBuiltinChecks.ToDictionary(c => c.Name, StringComparer.Ordinal);
+            foreach (IniSection header in sections.Where(s => s.Name.StartsWith(CheckSectionPrefix, StringComparison.Ordinal)).DistinctBy(s => s.Name))
+            {
+                string name = header.Name[CheckSectionPrefix.Length..];
+                if (!CheckName().IsMatch(name))
+                {
+                    diagnostics.Add(new(ConfigSeverity.Error, header.File, header.Line, $"invalid check name in [{header.Name}]: use letters, digits, '-', '_', '.' and '@', starting with a letter or digit"));
+                    continue;
+                }
+
+                if (ResolveType(header, name) is { } schema)
+                {
+                    checks[name] = schema.Build(name, Applier(header.Name));
+                }
+            }
+
+            return [.. checks.Values.OrderBy(c => c.Name, StringComparer.Ordinal)];
+        }
+
+        ICheckSchema? ResolveType(IniSection header, string name)
+        {
+            IniAssignment? type = assignments.LastOrDefault(a => a.Section == header.Name && a.Key == "Type" && a.Value.Length > 0);
+            string types = string.Join(", ", ConfigSchema.CheckTypes.Keys.Order(StringComparer.Ordinal));
+            if (type is null)
+            {
+                if (ConfigSchema.CheckTypes.TryGetValue(name, out ICheckSchema? implied))
+                {
+                    return implied;
+                }
+
+                diagnostics.Add(new(ConfigSeverity.Error, header.File, header.Line, $"[{header.Name}] needs Type= (one of {types}){Suggest.Hint(name, ConfigSchema.CheckTypes.Keys)}"));
+                return null;
+            }
+
+            if (ConfigSchema.CheckTypes.TryGetValue(type.Value, out ICheckSchema? schema))
+            {
+                return schema;
+            }
+
+            diagnostics.Add(new(ConfigSeverity.Error, type.File, type.Line, $"unknown Type '{type.Value}' in [{header.Name}]{Suggest.Hint(type.Value, ConfigSchema.CheckTypes.Keys)}; expected one of {types}"));
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")]
+    private static partial Regex CheckName();
+}

@@ -1,0 +1,44 @@
+namespace Appliance.Core.Health;
+
+/// <summary>Turns check results into the boot's verdict.</summary>
+public static class HealthEvaluator
+{
+    /// <summary>
+    /// Healthy when no required check failed, timed out or errored. No checks at all is healthy
+    /// (greenboot: nothing required, nothing to fail); not-applicable checks count either way.
+    /// The order of <paramref name="checks"/> is kept.
+    /// </summary>
+    public static HealthReport Evaluate(IEnumerable<CheckRecord> checks)
+    {
+        var list = checks.ToList();
+        return new HealthReport { Healthy = !list.Any(c => c.Required && c.Failed), Checks = list };
+    }
+
+    /// <summary>One line per failure and warning, for a log or the console.</summary>
+    public static IEnumerable<string> Describe(HealthReport report)
+    {
+        foreach (CheckRecord c in report.Failures)
+        {
+            yield return $"FAIL {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{LastLine(c.Output)}";
+        }
+
+        foreach (CheckRecord c in report.Warnings)
+        {
+            yield return $"WARN {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{LastLine(c.Output)}";
+        }
+    }
+
+    private static string Label(CheckResult result) => result switch
+    {
+        CheckResult.Fail => "failed",
+        CheckResult.Timeout => "timed out",
+        CheckResult.Error => "could not run",
+        _ => result.ToString().ToLowerInvariant(),
+    };
+
+    private static string LastLine(string output)
+    {
+        string line = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        return line.Length == 0 ? "" : $": {line}";
+    }
+}

@@ -1,0 +1,141 @@
+namespace Appliance.Core.Kexec;
+
+/// <summary>What a kexec call was doing when it failed; the same errno means different things for each.</summary>
+public enum KexecOperation
+{
+    /// <summary>kexec_file_load with KEXEC_FILE_ON_CRASH: the rescue kernel for a panic.</summary>
+    LoadCrash,
+
+    /// <summary>kexec_file_load without flags: the kernel for a soft reboot.</summary>
+    LoadSoft,
+
+    /// <summary>kexec_file_load with KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH.</summary>
+    UnloadCrash,
+
+    /// <summary>reboot(LINUX_REBOOT_CMD_KEXEC).</summary>
+    Execute,
+}
+
+/// <summary>The classes of kexec failure; the CLI picks a sysexits code from each.</summary>
+public enum KexecProblemKind
+{
+    /// <summary>No crash reservation, or one too small for the images (EADDRNOTAVAIL, ENOMEM on a crash load).</summary>
+    Reservation,
+
+    /// <summary>Not allowed: no CAP_SYS_BOOT, kexec_load_disabled, lockdown or signature policy.</summary>
+    Forbidden,
+
+    /// <summary>The kernel cannot load this image (ENOEXEC, EFBIG) or rejected the request (EINVAL).</summary>
+    BadImage,
+
+    /// <summary>Another kexec load or unload is running (EBUSY).</summary>
+    Busy,
+
+    /// <summary>The running kernel has no kexec_file_load, or no image is loaded to execute.</summary>
+    Unsupported,
+
+    /// <summary>Anything else; the message carries the errno.</summary>
+    Failed,
+}
+
+/// <summary>A kexec failure as the operator reads it: what failed, why, what to do.</summary>
+public sealed record KexecProblem(KexecProblemKind Kind, string Message);
+
+/// <summary>What the running kernel says about kexec policy, to tell the causes of EPERM apart. Null fields were not readable.</summary>
+/// <param name="Lockdown">The active mode from /sys/kernel/security/lockdown (none, integrity, confidentiality).</param>
+/// <param name="LoadDisabled">/proc/sys/kernel/kexec_load_disabled is 1.</param>
+/// <param name="IsRoot">The caller's effective uid is 0.</param>
+public sealed record KexecPolicy(string? Lockdown, bool? LoadDisabled, bool IsRoot);
+
+/// <summary>errno of kexec_file_load and reboot(LINUX_REBOOT_CMD_KEXEC) to <see cref="KexecProblem"/>.</summary>
+public static class KexecErrors
+{
+    // include/uapi/asm-generic/errno-base.h and errno.h; x86_64 and arm64 both use these.
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int ENOEXEC = 8;
+    public const int EBADF = 9;
+    public const int ENOMEM = 12;
+    public const int EBUSY = 16;
+    public const int EINVAL = 22;
+    public const int EFBIG = 27;
+    public const int ENOSYS = 38;
+    public const int ENODATA = 61;
+    public const int EBADMSG = 74;
+    public const int EADDRNOTAVAIL = 99;
+    public const int ENOKEY = 126;
+    public const int EKEYREJECTED = 129;
+
+    /// <param name="errno">The error the call returned.</param>
+    /// <param name="operation">What was being done.</param>
+    /// <param name="kernel">The kernel image path, for messages.</param>
+    /// <param name="policy">The kernel's kexec policy, read after the failure.</param>
+    /// <param name="describe">strerror for errnos this table does not know.</param>
+    public static KexecProblem Explain(int errno, KexecOperation operation, string kernel, KexecPolicy policy, Func<int, string> describe)
+    {
+        string what = operation switch
+        {
+            KexecOperation.LoadCrash => $"loading {kernel} as the crash kernel",
+            KexecOperation.LoadSoft => $"loading {kernel} for a kexec reboot",
+            KexecOperation.UnloadCrash => "unloading the crash kernel",
+            _ => "jumping into the loaded kernel",
+        };
+
+        switch (errno)
+        {
+            case EPERM:
+                return new(KexecProblemKind.Forbidden, $"{what} was refused (EPERM): {WhyForbidden(policy)}");
+            case EKEYREJECTED or ENOKEY or ENODATA or EBADMSG:
+                return new(KexecProblemKind.Forbidden,
+                    $"{what} was refused: the kernel's signature policy rejected the image ({describe(errno)}); with kexec signature enforcement (CONFIG_KEXEC_SIG_FORCE, or lockdown from Secure Boot) only kernels signed by a key in the kernel's keyrings load; sign {kernel} or boot with lockdown off");
+            case EADDRNOTAVAIL:
+                return operation == KexecOperation.LoadCrash
+                    ? new(KexecProblemKind.Reservation,
+                        $"{what} failed (EADDRNOTAVAIL): the kernel and initramfs do not fit in the crash reservation, or there is none; {CrashKernel.HowToReserve(CrashKernel.FormatSize(CrashKernel.RecommendedBytes))}")
+                    : new(KexecProblemKind.Failed, $"{what} failed (EADDRNOTAVAIL): no free memory range could hold the image; free memory or reboot through the firmware instead");
+            case ENOMEM:
+                return operation == KexecOperation.LoadCrash
+                    ? new(KexecProblemKind.Reservation,
+                        $"{what} failed (ENOMEM): the crash reservation is too small for this kernel and initramfs; {CrashKernel.HowToReserve(CrashKernel.FormatSize(CrashKernel.RecommendedBytes))} (or larger)")
+                    : new(KexecProblemKind.Failed, $"{what} failed (ENOMEM): not enough free memory to stage the image; reboot through the firmware instead ('appliance reboot' without --kexec)");
+            case ENOEXEC:
+                return new(KexecProblemKind.BadImage,
+                    $"{what} failed (ENOEXEC): the running kernel cannot load this image format; kexec_file_load needs a bzImage with a 64-bit entry on x86_64 (an uncompressed Image on arm64 before 6.x); check that {kernel} is a kernel for this architecture");
+            case EFBIG:
+                return new(KexecProblemKind.BadImage, $"{what} failed (EFBIG): the kernel or initramfs is larger than kexec_file_load reads (4 GiB)");
+            case EINVAL:
+                return new(KexecProblemKind.BadImage,
+                    $"{what} failed (EINVAL): the kernel rejected the request; most often the command line is longer than this kernel's cmdline_size allows, or the image is not a relocatable bzImage; see 'dmesg | grep kexec'");
+            case EBUSY:
+                return new(KexecProblemKind.Busy, $"{what} failed (EBUSY): another kexec load or unload is in progress; try again when it has finished");
+            case ENOSYS:
+                return new(KexecProblemKind.Unsupported,
+                    $"{what} failed (ENOSYS): the running kernel was built without kexec_file_load (CONFIG_KEXEC_FILE, and CONFIG_CRASH_DUMP for a crash kernel); the kexec path cannot be used on it, the GRUB rollback still works");
+            case EBADF or ENOENT:
+                return new(KexecProblemKind.Failed, $"{what} failed: the kernel could not read the image ({describe(errno)}); check {kernel} and its initramfs");
+            default:
+                return new(KexecProblemKind.Failed, $"{what} failed: {describe(errno)} (errno {errno})");
+        }
+    }
+
+    /// <summary>The EPERM causes, most specific first: kexec_load_permitted() checks CAP_SYS_BOOT and kexec_load_disabled, kimage_validate_signature() lockdown.</summary>
+    private static string WhyForbidden(KexecPolicy policy)
+    {
+        if (!policy.IsRoot)
+        {
+            return "it needs CAP_SYS_BOOT; run as root";
+        }
+
+        if (policy.LoadDisabled == true)
+        {
+            return "/proc/sys/kernel/kexec_load_disabled is 1, which stays set until the next boot; find what sets it (a sysctl.d file or a hardening service) and remove that";
+        }
+
+        if (policy.Lockdown is "integrity" or "confidentiality")
+        {
+            return $"the kernel is locked down ({policy.Lockdown}, usually because of Secure Boot), which lets kexec load only signed kernels; sign the kernel with a key in the kernel's keyrings, or turn lockdown off";
+        }
+
+        return "the kernel's kexec policy does not allow it (CAP_SYS_BOOT, kexec_load_disabled, kexec_load_limit_panic or an LSM); see 'dmesg | grep -i kexec'";
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Appliance.Core.Kexec;
+
+/// <summary>
+/// Finding the crash in a kernel log that was recovered from memory or pstore: the last panic
+/// line (or, failing that, the last oops or BUG line), with a window of the lines around it.
+/// </summary>
+public static partial class PanicLog
+{
+    /// <summary>
+    /// The line panic() always prints first (kernel/panic.c: "Kernel panic - not syncing: %s").
+    /// After an oops with panic_on_oops the reason is "Fatal exception"; the oops that caused it is above.
+    /// </summary>
+    public const string PanicMarker = "Kernel panic - not syncing";
+
+    /// <summary>
+    /// Lines that start an oops report without a panic (yet): the x86 and arm64 fault reports
+    /// (arch/x86/mm/fault.c, arch/arm64/mm/fault.c), BUG()s (lib/bug.c), and the lockup and
+    /// hung-task detectors (kernel/watchdog.c, kernel/hung_task.c). Searched only when there is no panic line.
+    /// </summary>
+    public static IReadOnlyList<string> OopsMarkers { get; } =
+    [
+        "BUG: ",
+        "Oops: ",
+        "kernel BUG at ",
+        "general protection fault",
+        "Unable to handle kernel ",
+        "Internal error: Oops",
+        "watchdog: BUG: soft lockup",
+        "blocked for more than",
+    ];
+
+    /// <summary>
+    /// Printable text out of raw memory: bytes that cannot be log text (controls other than tab
+    /// and newline, and anything outside ASCII, since printk records are nearly always ASCII
+    /// and binary is not) become line breaks; fragments under three characters, which are what
+    /// stray binary (record ids, pointers) leaves behind, are dropped.
+    /// </summary>
+    public static string Sanitize(ReadOnlySpan<byte> bytes)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (byte b in bytes)
+        {
+            if (b is >= 0x20 and < 0x7f or (byte)'\t')
+            {
+                line.Append((char)b);
+                continue;
+            }
+
+            Flush(lines, line);
+        }
+
+        Flush(lines, line);
+        return string.Join('\n', lines);
+    }
+
+    private static void Flush(List<string> lines, StringBuilder line)
+    {
+        string text = line.ToString().Trim();
+        line.Clear();
+        if (text.Length >= 3)
+        {
+            lines.Add(text);
+        }
+    }
+
+    /// <summary>Where the crash is reported in <paramref name="text"/>: the start of the last panic line, else of the last oops line; -1 when there is neither.</summary>
+    public static int FindCrash(string text)
+    {
+        int panic = text.LastIndexOf(PanicMarker, StringComparison.Ordinal);
+        if (panic >= 0)
+        {
+            return LineStart(text, panic);
+        }
+
+        int best = -1;
+        foreach (string marker in OopsMarkers)
+        {
+            int at = text.LastIndexOf(marker, StringComparison.Ordinal);
+            if (at > best)
+            {
+                best = at;
+            }
+        }
+
+        return best < 0 ? -1 : LineStart(text, best);
+    }
+
+    /// <summary>
+    /// At most <paramref name="limitChars"/> of <paramref name="text"/> around the crash, cut at
+    /// line boundaries: three quarters before the crash line (an oops report and the messages
+    /// that led to it come before "Kernel panic"), one quarter from it on (its stack dump).
+    /// Without a crash line, the end of the text, where the newest messages are. Null when
+    /// <paramref name="text"/> is empty.
+    /// </summary>
+    public static string? Window(string text, int limitChars)
+    {
+        if (text.Length == 0 || limitChars <= 0)
+        {
+            return null;
+        }
+
+        int crash = FindCrash(text);
+        int start;
+        int end;
+        if (crash < 0)
+        {
+            end = text.Length;
+            start = Math.Max(0, end - limitChars);
+        }
+        else
+        {
+            int before = limitChars * 3 / 4;
+            start = Math.Max(0, crash - before);
+            end = Math.Min(text.Length, start + limitChars);
+            start = Math.Max(0, Math.Min(start, end - limitChars));
+        }
+
+        if (start > 0)
+        {
+            int next = text.IndexOf('\n', start);
+            start = next < 0 || next >= end ? start : next + 1;
+        }
+
+        if (end < text.Length)
+        {
+            int last = text.LastIndexOf('\n', end - 1, end - start);
+            end = last <= start ? end : last;
+        }
+
+        return text[start..end];
+    }
+
+    /// <summary>
+    /// The short text for the journal record's forensics: a first line naming the crash
+    /// (StatusReport shows it; the panic line, with the oops line that led to it when that is
+    /// what the panic says), then up to <paramref name="contextLines"/> lines before and after
+    /// it. Log prefixes like <c>&lt;0&gt;[ 12.345678] </c> are removed.
+    /// </summary>
+    public static string Excerpt(string window, string source, int contextLines = 12)
+    {
+        var lines = window.Split('\n').Select(StripPrefix).Where(l => l.Length > 0).ToList();
+        string joined = string.Join('\n', lines);
+        int crash = FindCrash(joined);
+        if (crash < 0)
+        {
+            var tail = lines.TakeLast(contextLines).ToList();
+            return $"{source}: no panic or oops line found; last messages:\n" + string.Join('\n', tail);
+        }
+
+        int crashLine = joined[..crash].Count(c => c == '\n');
+        string headline = lines[crashLine];
+        if (headline.Contains(PanicMarker, StringComparison.Ordinal))
+        {
+            string? cause = lines.Take(crashLine).LastOrDefault(l => OopsMarkers.Any(m => l.Contains(m, StringComparison.Ordinal)));
+            if (cause is not null)
+            {
+                headline += " after " + cause;
+            }
+        }
+
+        int from = Math.Max(0, crashLine - (contextLines / 2));
+        var context = lines.Skip(from).Take(contextLines + 1);
+        return $"{source}: {headline}\n" + string.Join('\n', context);
+    }
+
+    /// <summary>Removes the syslog level and timestamp pstore and dmesg put before a message.</summary>
+    public static string StripPrefix(string line) => LogPrefix().Replace(line, "").Trim();
+
+    private static int LineStart(string text, int at) => at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1;
+
+    [GeneratedRegex(@"^(<\d+>)?(\[\s*\d+\.\d+\]\s?)?")]
+    private static partial Regex LogPrefix();
+}
+
+/// <summary>
+/// One pstore dmesg file's header: the dump reason, the oops count and the part, as
+/// fs/pstore/platform.c pstore_dump writes them ("Panic#1 Part1"). A dump larger than the
+/// backend's record is split; Part1 holds the newest text, higher parts older text.
+/// </summary>
+public sealed partial record PstoreHeader(string Reason, int Count, int Part)
+{
+    public static PstoreHeader? Parse(string firstLine)
+    {
+        var match = Pattern().Match(firstLine);
+        return match.Success
+            ? new PstoreHeader(match.Groups[1].Value, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    /// <summary>
+    /// The files' texts in reading order: grouped by dump (reason and count), newest dump last,
+    /// each dump's parts from the highest (oldest text) to Part1. Files without a header keep
+    /// their given order, before the dumps.
+    /// </summary>
+    public static IReadOnlyList<T> InReadingOrder<T>(IEnumerable<T> files, Func<T, string> text)
+    {
+        var parsed = files.Select((file, order) => (file, order, header: Parse(FirstLine(text(file))))).ToList();
+        var plain = parsed.Where(p => p.header is null).OrderBy(p => p.order).Select(p => p.file);
+        var dumps = parsed
+            .Where(p => p.header is not null)
+            .OrderBy(p => p.header!.Count)
+            .ThenBy(p => p.header!.Reason, StringComparer.Ordinal)
+            .ThenByDescending(p => p.header!.Part)
+            .Select(p => p.file);
+        return [.. plain, .. dumps];
+    }
+
+    private static string FirstLine(string text)
+    {
+        int newline = text.IndexOf('\n');
+        return newline < 0 ? text : text[..newline];
+    }
+
+    [GeneratedRegex(@"^([A-Za-z]+)#(\d{1,9}) Part(\d{1,9})\s*$")]
+    private static partial Regex Pattern();
+}

@@ -1,0 +1,394 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace Appliance.Core.Kexec;
+
+/// <summary>Random-access bytes: /proc/vmcore on a machine, an array in a test.</summary>
+public interface IByteSource
+{
+    long Length { get; }
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; returns how many (0 at the end).</summary>
+    int Read(long offset, Span<byte> buffer);
+}
+
+public sealed class ByteArraySource(byte[] bytes) : IByteSource
+{
+    public long Length => bytes.Length;
+
+    public int Read(long offset, Span<byte> buffer)
+    {
+        if (offset >= bytes.Length)
+        {
+            return 0;
+        }
+
+        int n = (int)Math.Min(buffer.Length, bytes.Length - offset);
+        bytes.AsSpan((int)offset, n).CopyTo(buffer);
+        return n;
+    }
+}
+
+/// <summary>What was recovered from a vmcore, and how.</summary>
+/// <param name="Text">The old kernel's log, sanitised, oldest first.</param>
+/// <param name="Method">"printk ring" when found through VMCOREINFO, "byte scan" for the fallback.</param>
+/// <param name="Note">Why the ring could not be read, when the scan was used.</param>
+public sealed record VmcoreLog(string Text, string Method, string? Note);
+
+/// <summary>
+/// The panicking kernel's log out of <c>/proc/vmcore</c>, an ELF64 core of its memory.
+/// </summary>
+/// <remarks>
+/// Two ways, the first preferred. (1) VMCOREINFO: the core's notes carry the kernel's own
+/// directions to its log (kernel/printk/printk.c log_buf_vmcoreinfo_setup: SYMBOL(prb) and the
+/// offsets inside struct printk_ringbuffer and prb_data_ring, since 5.10), so a few reads
+/// find the text data ring, which is then put in time order by its head position. That costs
+/// kilobytes of I/O where scanning a 1 GiB core costs seconds on the rescue path we are trying
+/// to keep short. Only the data ring is read, not the descriptor ring, so a record's text is
+/// followed by up to 7 bytes of alignment padding that may hold an older record's tail.
+/// (2) Without usable VMCOREINFO (pre-5.10 log_buf, a mangled core, a format we do not know),
+/// a byte scan of the memory segments for the last panic or oops text, up to a budget. Text
+/// outside the ring (console buffers, freed pages of an earlier boot the firmware did not
+/// clear) can match too, so file order stands in for time order there, which is a guess.
+/// </remarks>
+public static class Vmcore
+{
+    private const uint PT_LOAD = 1;
+    private const uint PT_NOTE = 4;
+    private const int ElfHeaderSize = 64;
+    private const int ProgramHeaderSize = 56;
+
+    /// <summary>Largest data ring read: log_buf_len is capped at 2 GiB (LOG_BUF_LEN_MAX), but a ring over 32 MiB is not a log an excerpt needs.</summary>
+    private const long MaxRingBytes = 32L << 20;
+
+    private const int ScanChunk = 4 << 20;
+
+    private static ReadOnlySpan<byte> ElfMagic => [0x7f, (byte)'E', (byte)'L', (byte)'F'];
+
+    public sealed record Segment(ulong VirtualAddress, ulong PhysicalAddress, long FileOffset, long FileSize);
+
+    /// <summary>Reads the log, by the ring when it can and by a scan of at most <paramref name="scanBudgetBytes"/> otherwise; null when neither finds anything.</summary>
+    public static VmcoreLog? ReadLog(IByteSource core, int windowBytes, long scanBudgetBytes)
+    {
+        string note;
+        try
+        {
+            var (segments, notes) = ReadHeaders(core);
+            var info = VmcoreInfo(core, notes);
+            if (info is null)
+            {
+                note = "no VMCOREINFO note";
+            }
+            else
+            {
+                string? text = ReadRing(core, segments, info, out note);
+                if (text is not null)
+                {
+                    return new VmcoreLog(text, "printk ring", null);
+                }
+            }
+
+            return Scan(core, segments, windowBytes, scanBudgetBytes, note);
+        }
+        catch (InvalidDataException e)
+        {
+            return Scan(core, [], windowBytes, scanBudgetBytes, e.Message);
+        }
+    }
+
+    /// <summary>The PT_LOAD segments and the PT_NOTE extents of an ELF64 little-endian core.</summary>
+    public static (IReadOnlyList<Segment> Loads, IReadOnlyList<(long Offset, long Size)> Notes) ReadHeaders(IByteSource core)
+    {
+        Span<byte> header = stackalloc byte[ElfHeaderSize];
+        if (ReadFully(core, 0, header) != ElfHeaderSize || !header[..4].SequenceEqual(ElfMagic))
+        {
+            throw new InvalidDataException("not an ELF file");
+        }
+
+        if (header[4] != 2 || header[5] != 1)
+        {
+            throw new InvalidDataException("not a 64-bit little-endian ELF core");
+        }
+
+        long phoff = (long)BinaryPrimitives.ReadUInt64LittleEndian(header[0x20..]);
+        int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(header[0x36..]);
+        int phnum = BinaryPrimitives.ReadUInt16LittleEndian(header[0x38..]);
+        if (phentsize < ProgramHeaderSize || phnum == 0 || phoff <= 0 || phoff >= core.Length)
+        {
+            throw new InvalidDataException("ELF program headers are missing or malformed");
+        }
+
+        var loads = new List<Segment>();
+        var notes = new List<(long, long)>();
+        byte[] entry = new byte[ProgramHeaderSize];
+        for (int k = 0; k < phnum; k++)
+        {
+            if (ReadFully(core, phoff + ((long)k * phentsize), entry) != ProgramHeaderSize)
+            {
+                throw new InvalidDataException("ELF program headers are truncated");
+            }
+
+            var e = entry.AsSpan();
+            uint type = BinaryPrimitives.ReadUInt32LittleEndian(e);
+            long offset = (long)BinaryPrimitives.ReadUInt64LittleEndian(e[8..]);
+            ulong vaddr = BinaryPrimitives.ReadUInt64LittleEndian(e[16..]);
+            ulong paddr = BinaryPrimitives.ReadUInt64LittleEndian(e[24..]);
+            long filesz = (long)BinaryPrimitives.ReadUInt64LittleEndian(e[32..]);
+            if (offset < 0 || filesz < 0)
+            {
+                continue;
+            }
+
+            if (type == PT_LOAD)
+            {
+                loads.Add(new Segment(vaddr, paddr, offset, filesz));
+            }
+            else if (type == PT_NOTE)
+            {
+                notes.Add((offset, filesz));
+            }
+        }
+
+        return (loads, notes);
+    }
+
+    /// <summary>The VMCOREINFO note's key=value lines, or null when the core has none.</summary>
+    public static IReadOnlyDictionary<string, string>? VmcoreInfo(IByteSource core, IReadOnlyList<(long Offset, long Size)> notes)
+    {
+        foreach (var (offset, size) in notes)
+        {
+            if (size is <= 0 or > (16 << 20))
+            {
+                continue;
+            }
+
+            byte[] data = new byte[size];
+            int read = ReadFully(core, offset, data);
+            int pos = 0;
+            while (pos + 12 <= read)
+            {
+                int namesz = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos));
+                int descsz = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + 4));
+                if (namesz < 0 || descsz < 0)
+                {
+                    break;
+                }
+
+                int nameStart = pos + 12;
+                int descStart = nameStart + Align4(namesz);
+                int next = descStart + Align4(descsz);
+                if (next > read || next <= pos)
+                {
+                    break;
+                }
+
+                string name = Encoding.ASCII.GetString(data, nameStart, Math.Max(0, namesz - 1));
+                if (name == "VMCOREINFO")
+                {
+                    return ParseInfo(Encoding.ASCII.GetString(data, descStart, descsz));
+                }
+
+                pos = next;
+            }
+        }
+
+        return null;
+    }
+
+    public static IReadOnlyDictionary<string, string> ParseInfo(string text)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in text.Split('\n'))
+        {
+            int equals = line.IndexOf('=');
+            if (equals > 0)
+            {
+                map[line[..equals]] = line[(equals + 1)..].TrimEnd('\0');
+            }
+        }
+
+        return map;
+    }
+
+    private static string? ReadRing(IByteSource core, IReadOnlyList<Segment> segments, IReadOnlyDictionary<string, string> info, out string note)
+    {
+        if (!Hex(info, "SYMBOL(prb)", out ulong prbSymbol)
+            || !Dec(info, "OFFSET(printk_ringbuffer.text_data_ring)", out ulong textRing)
+            || !Dec(info, "OFFSET(prb_data_ring.size_bits)", out ulong sizeBitsOffset)
+            || !Dec(info, "OFFSET(prb_data_ring.data)", out ulong dataOffset)
+            || !Dec(info, "OFFSET(prb_data_ring.head_lpos)", out ulong headOffset))
+        {
+            note = "VMCOREINFO lacks the printk ring (a kernel before 5.10?)";
+            return null;
+        }
+
+        Span<byte> word = stackalloc byte[8];
+        if (!ReadVirtual(core, segments, prbSymbol, word))
+        {
+            note = "the prb pointer is outside the core's segments";
+            return null;
+        }
+
+        ulong prb = BinaryPrimitives.ReadUInt64LittleEndian(word);
+        ulong ring = prb + textRing;
+        Span<byte> sizeBits = stackalloc byte[4];
+        if (!ReadVirtual(core, segments, ring + sizeBitsOffset, sizeBits)
+            || !ReadVirtual(core, segments, ring + dataOffset, word))
+        {
+            note = "the printk ring structure is outside the core's segments";
+            return null;
+        }
+
+        uint bits = BinaryPrimitives.ReadUInt32LittleEndian(sizeBits);
+        ulong data = BinaryPrimitives.ReadUInt64LittleEndian(word);
+        if (bits is < 6 or > 31 || (1L << (int)bits) > MaxRingBytes)
+        {
+            note = $"the printk data ring size (2^{bits}) is implausible";
+            return null;
+        }
+
+        if (!ReadVirtual(core, segments, ring + headOffset, word))
+        {
+            note = "the printk ring head is outside the core's segments";
+            return null;
+        }
+
+        ulong head = BinaryPrimitives.ReadUInt64LittleEndian(word);
+        int size = 1 << (int)bits;
+        byte[] buffer = new byte[size];
+        if (!ReadVirtual(core, segments, data, buffer))
+        {
+            note = "the printk data ring is outside the core's segments";
+            return null;
+        }
+
+        // The ring is written forwards from the head's index and wraps; the bytes from the
+        // index to the end are the oldest (or never written), the bytes before it the newest.
+        int index = (int)(head & (ulong)(size - 1));
+        byte[] ordered = [.. buffer.AsSpan(index), .. buffer.AsSpan(0, index)];
+        note = "";
+        return PanicLog.Sanitize(ordered);
+    }
+
+    private static VmcoreLog? Scan(IByteSource core, IReadOnlyList<Segment> segments, int windowBytes, long budget, string note)
+    {
+        var extents = segments.Count > 0
+            ? segments.Select(s => (s.FileOffset, s.FileSize)).ToList()
+            : [(0L, core.Length)];
+        byte[] panic = Encoding.ASCII.GetBytes(PanicLog.PanicMarker);
+        var oopses = PanicLog.OopsMarkers.Select(Encoding.ASCII.GetBytes).ToList();
+        int overlap = Math.Max(panic.Length, oopses.Max(m => m.Length));
+        byte[] chunk = new byte[ScanChunk + overlap];
+        long lastPanic = -1;
+        long lastOops = -1;
+        long scanned = 0;
+        foreach (var (start, length) in extents)
+        {
+            long pos = start;
+            long end = start + length;
+            while (pos < end && scanned < budget)
+            {
+                int want = (int)Math.Min(Math.Min(chunk.Length, end - pos), budget - scanned);
+                int n = ReadFully(core, pos, chunk.AsSpan(0, want));
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                var span = chunk.AsSpan(0, n);
+                int at = span.LastIndexOf(panic);
+                if (at >= 0)
+                {
+                    lastPanic = pos + at;
+                }
+
+                foreach (byte[] marker in oopses)
+                {
+                    int hit = span.LastIndexOf(marker);
+                    if (hit >= 0 && pos + hit > lastOops)
+                    {
+                        lastOops = pos + hit;
+                    }
+                }
+
+                scanned += n;
+                pos += n <= overlap ? n : n - overlap;
+                if (n < want)
+                {
+                    break;
+                }
+            }
+        }
+
+        long found = lastPanic >= 0 ? lastPanic : lastOops;
+        if (found < 0)
+        {
+            return null;
+        }
+
+        long from = Math.Max(0, found - (windowBytes * 3L / 4));
+        byte[] window = new byte[windowBytes];
+        int got = ReadFully(core, from, window);
+        string reason = scanned >= budget ? $"{note}; scanned the first {scanned} bytes only" : note;
+        return new VmcoreLog(PanicLog.Sanitize(window.AsSpan(0, got)), "byte scan", reason);
+    }
+
+    /// <summary>Reads <paramref name="buffer"/>.Length bytes at kernel virtual address <paramref name="address"/>, across segments if need be.</summary>
+    public static bool ReadVirtual(IByteSource core, IReadOnlyList<Segment> segments, ulong address, Span<byte> buffer)
+    {
+        int done = 0;
+        while (done < buffer.Length)
+        {
+            ulong at = address + (ulong)done;
+            Segment? segment = segments.FirstOrDefault(s => at >= s.VirtualAddress && at - s.VirtualAddress < (ulong)s.FileSize);
+            if (segment is null)
+            {
+                return false;
+            }
+
+            long inSegment = (long)(at - segment.VirtualAddress);
+            int n = (int)Math.Min(buffer.Length - done, segment.FileSize - inSegment);
+            if (ReadFully(core, segment.FileOffset + inSegment, buffer.Slice(done, n)) != n)
+            {
+                return false;
+            }
+
+            done += n;
+        }
+
+        return true;
+    }
+
+    private static int ReadFully(IByteSource core, long offset, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = core.Read(offset + total, buffer[total..]);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+
+    private static int Align4(int n) => (n + 3) & ~3;
+
+    // crash_core.h: VMCOREINFO_SYMBOL prints "%lx", VMCOREINFO_OFFSET "%lu".
+    private static bool Hex(IReadOnlyDictionary<string, string> info, string key, out ulong value)
+    {
+        value = 0;
+        return info.TryGetValue(key, out string? text) && ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool Dec(IReadOnlyDictionary<string, string> info, string key, out ulong value)
+    {
+        value = 0;
+        return info.TryGetValue(key, out string? text) && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+}

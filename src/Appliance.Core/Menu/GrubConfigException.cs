@@ -1,0 +1,21 @@
+namespace Appliance.Core.Menu;
+
+/// <summary>
+/// A grub.cfg that GRUB's script parser would reject. GRUB drops the statement that fails to
+/// parse and, when the error is inside a block or an <c>if</c>, everything up to the end of the
+/// file with it, so a menu read past such an error would not be the menu GRUB shows.
+/// <see cref="Line"/> is the 1-based line where the problem was found.
+/// </summary>
+public sealed class GrubConfigException : Exception
+{
+    public GrubConfigException(int line, string problem)
+        : base($"line {line}: {problem}")
+    {
+        Line = line;
+        Problem = problem;
+    }
+
+    public int Line { get; }
+
+    public string Problem { get; }
+}

@@ -1,0 +1,230 @@
+namespace Appliance.Core.Menu;
+
+/// <summary>
+/// GRUB's boot menu as grub.cfg (and the BLS snippets it loads) define it: the tree of entries
+/// and submenus in <see cref="Items"/>, the entries alone in menu order in <see cref="Entries"/>,
+/// and lookups that follow GRUB 2.06's rules for <c>default</c>.
+/// </summary>
+/// <remarks>
+/// Conditional items (inside an <c>if</c>) are taken as present, so an index counted past one
+/// that is absent on a given boot is off by one there; <see cref="MenuEntry.Conditional"/> tells.
+/// </remarks>
+public sealed class Menu
+{
+    private const int MaxCandidates = 3;
+
+    // Edit distances are for suggestions only; longer references are cut to keep lookups cheap.
+    private const int MaxCompared = 200;
+
+    private Menu(IReadOnlyList<MenuNode> items, IReadOnlyList<MenuEntry> entries, string? configPath)
+    {
+        Items = items;
+        Entries = entries;
+        ConfigPath = configPath;
+    }
+
+    /// <summary>The top level of the menu.</summary>
+    public IReadOnlyList<MenuNode> Items { get; }
+
+    /// <summary>Every entry, submenus flattened, in the order GRUB shows them.</summary>
+    public IReadOnlyList<MenuEntry> Entries { get; }
+
+    /// <summary>The grub.cfg the menu was read from, when known.</summary>
+    public string? ConfigPath { get; }
+
+    /// <summary>The entry <paramref name="reference"/> (a number, an id, a title or a <c>&gt;</c>-joined path) selects, or null.</summary>
+    public MenuEntry? Resolve(string reference) => Lookup(reference).Entry;
+
+    /// <summary>
+    /// Follows <paramref name="reference"/> level by level as GRUB does for <c>default</c>: at each
+    /// level a number is an index, anything else selects the first item whose title or id matches
+    /// the text up to the first single <c>&gt;</c>. An entry ends the walk (GRUB boots it even if
+    /// the reference goes on); a submenu passes the rest of the reference down, and with nothing
+    /// left GRUB boots the submenu's first entry.
+    /// </summary>
+    public MenuLookup Lookup(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        IReadOnlyList<MenuNode> level = Items;
+        string spec = reference;
+        string where = "the top-level menu";
+        while (true)
+        {
+            int index = GrubReference.Select(Keys(level), spec, out bool numeric);
+            if (index < 0 || index >= level.Count)
+            {
+                string problem = numeric
+                    ? index < 0
+                        ? $"'{spec}' is read as a number too large to be an entry of {where}"
+                        : $"there is no entry {index} in {where}, which has {level.Count} (numbered from 0)"
+                    : $"no entry in {where} has the title or id '{GrubReference.FirstComponent(spec)}'";
+                MenuEntry? fallback = FirstEntry(level);
+                if (fallback is not null)
+                {
+                    problem += $"; GRUB would boot '{fallback.Path}' instead";
+                }
+
+                return new MenuLookup(null, problem, Closest(reference), fallback);
+            }
+
+            MenuNode node = level[index];
+            if (node.Entry is { } entry)
+            {
+                return new MenuLookup(entry, null, [], entry);
+            }
+
+            string? rest = GrubReference.Rest(spec);
+            if (rest is null)
+            {
+                MenuEntry? first = FirstEntry(node.Children);
+                return first is null
+                    ? new MenuLookup(null, $"submenu '{node.Path}' has no entries", Closest(reference), null)
+                    : new MenuLookup(first, null, [], first);
+            }
+
+            level = node.Children;
+            spec = rest;
+            where = $"submenu '{node.Path}'";
+        }
+    }
+
+    /// <summary>
+    /// The number GRUB's <c>fallback</c> (and a numeric <c>default</c>) needs for
+    /// <paramref name="entry"/>: its index at the top level, counting submenus as one item each;
+    /// null when the entry is inside a submenu or not in this menu.
+    /// </summary>
+    public int? TopLevelIndexOf(MenuEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        for (int k = 0; k < Items.Count; k++)
+        {
+            if (ReferenceEquals(Items[k].Entry, entry))
+            {
+                return k;
+            }
+        }
+
+        for (int k = 0; k < Items.Count; k++)
+        {
+            if (entry.Equals(Items[k].Entry))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    internal static Menu Create(IReadOnlyList<DraftNode> drafts, string? configPath)
+    {
+        var entries = new List<MenuEntry>();
+        var items = Finish(drafts, string.Empty, entries);
+        return new Menu(items, entries, configPath);
+    }
+
+    private static List<MenuNode> Finish(IReadOnlyList<DraftNode> level, string prefix, List<MenuEntry> entries)
+    {
+        var keys = level.Select(d => (d.Title, d.Id)).ToList();
+        var nodes = new List<MenuNode>(level.Count);
+        for (int k = 0; k < level.Count; k++)
+        {
+            DraftNode draft = level[k];
+            string path = prefix + Component(keys, k, isSubmenu: draft.Children is not null);
+            if (draft.Children is { } children)
+            {
+                nodes.Add(new MenuNode(path, draft.Title, draft.Id, draft.Conditional, null, Finish(children, path + ">", entries)));
+                continue;
+            }
+
+            var entry = new MenuEntry(path, draft.Title, draft.Id, draft.Kernel, draft.Initrd, draft.Args, draft.Conditional)
+            {
+                Classes = draft.Classes,
+                Line = draft.Line,
+                BlsFileName = draft.BlsFileName,
+            };
+            entries.Add(entry);
+            nodes.Add(new MenuNode(path, draft.Title, draft.Id, draft.Conditional, entry, []));
+        }
+
+        return nodes;
+    }
+
+    /// <summary>
+    /// The path component for item <paramref name="k"/>: its id, else its title, else its number;
+    /// the first of these that GRUB would resolve back to this very item at this level.
+    /// </summary>
+    private static string Component(IReadOnlyList<(string Title, string? Id)> keys, int k, bool isSubmenu)
+    {
+        string[] choices = keys[k].Id is { } id ? [id, keys[k].Title] : [keys[k].Title];
+        foreach (string choice in choices)
+        {
+            string escaped = GrubReference.Escape(choice);
+            string spec = isSubmenu ? escaped + ">" : escaped;
+            if (GrubReference.Select(keys, spec, out _) == k)
+            {
+                return escaped;
+            }
+        }
+
+        return k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static List<(string Title, string? Id)> Keys(IReadOnlyList<MenuNode> level) =>
+        level.Select(n => (n.Title, n.Id)).ToList();
+
+    /// <summary>The entry GRUB boots when it enters a level with no usable <c>default</c>: item 0, into submenus.</summary>
+    private static MenuEntry? FirstEntry(IReadOnlyList<MenuNode> level)
+    {
+        while (level.Count > 0)
+        {
+            if (level[0].Entry is { } entry)
+            {
+                return entry;
+            }
+
+            level = level[0].Children;
+        }
+
+        return null;
+    }
+
+    private List<MenuEntry> Closest(string reference)
+    {
+        string wanted = Cut(reference);
+        return Entries
+            .Select((entry, order) => (entry, order, distance: new[] { entry.Path, entry.Title, entry.Id }
+                .Where(text => text is not null)
+                .Min(text => EditDistance(wanted, Cut(text!)))))
+            .OrderBy(c => c.distance)
+            .ThenBy(c => c.order)
+            .Take(MaxCandidates)
+            .Select(c => c.entry)
+            .ToList();
+    }
+
+    private static string Cut(string text) => text.Length > MaxCompared ? text[..MaxCompared] : text;
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

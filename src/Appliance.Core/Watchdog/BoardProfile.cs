@@ -1,0 +1,166 @@
+using System.Text.Json.Serialization;
+
+namespace Appliance.Core.Watchdog;
+
+/// <summary>
+/// A board's watchdog facts, as data (<c>boards/NAME/watchdog.json</c>): how to recognise it,
+/// which watchdogs it has, an external chip on a GPIO line, and its status LED. Members a file
+/// leaves out arrive as null from the JSON source generator's initializer, hence the null-coalescing setters.
+/// </summary>
+public sealed record BoardProfile
+{
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("description")]
+    public string Description { get; init => field = value ?? ""; } = "";
+
+    [JsonPropertyName("match")]
+    public BoardMatch Match { get; init => field = value ?? new(); } = new();
+
+    [JsonPropertyName("watchdogs")]
+    public IReadOnlyList<BoardWatchdog> Watchdogs { get; init => field = value ?? []; } = [];
+
+    [JsonPropertyName("gpioWatchdog")]
+    public BoardGpioWatchdog? GpioWatchdog { get; init; }
+
+    /// <summary>Config syntax of <c>StatusLed=</c>: <c>led:NAME</c> or <c>gpio:CHIP:LINE</c>.</summary>
+    [JsonPropertyName("statusLed")]
+    public string? StatusLed { get; init; }
+}
+
+/// <summary>How a board is recognised; any one rule matching is enough.</summary>
+public sealed record BoardMatch
+{
+    /// <summary>Device-tree compatible strings (<c>/proc/device-tree/compatible</c>), most specific first.</summary>
+    [JsonPropertyName("compatible")]
+    public IReadOnlyList<string> Compatible { get; init => field = value ?? []; } = [];
+
+    /// <summary>DMI <c>product_name</c> prefixes.</summary>
+    [JsonPropertyName("dmiProductName")]
+    public IReadOnlyList<string> DmiProductName { get; init => field = value ?? []; } = [];
+
+    /// <summary>DMI <c>sys_vendor</c> values; with a product name, both must match.</summary>
+    [JsonPropertyName("dmiSysVendor")]
+    public IReadOnlyList<string> DmiSysVendor { get; init => field = value ?? []; } = [];
+
+    /// <summary>Matches any machine with DMI tables when nothing more specific does (generic PCs).</summary>
+    [JsonPropertyName("anyDmi")]
+    public bool AnyDmi { get; init; }
+}
+
+public sealed record BoardWatchdog
+{
+    /// <summary>The driver's watchdog_info.identity, which sysfs <c>identity</c> shows.</summary>
+    [JsonPropertyName("identity")]
+    public required string Identity { get; init; }
+
+    [JsonPropertyName("driver")]
+    public string Driver { get; init; } = "";
+
+    [JsonPropertyName("module")]
+    public string? Module { get; init; }
+
+    /// <summary>The timeout to set; null keeps the driver's default.</summary>
+    [JsonPropertyName("timeoutSeconds")]
+    public int? TimeoutSeconds { get; init; }
+
+    [JsonPropertyName("maxTimeoutSeconds")]
+    public int? MaxTimeoutSeconds { get; init; }
+
+    [JsonPropertyName("notes")]
+    public string? Notes { get; init; }
+}
+
+public sealed record BoardGpioWatchdog
+{
+    [JsonPropertyName("chip")]
+    public required string Chip { get; init; }
+
+    [JsonPropertyName("line")]
+    public required uint Line { get; init; }
+
+    [JsonPropertyName("mode")]
+    public string Mode { get; init; } = "toggle";
+
+    [JsonPropertyName("pulseMs")]
+    public int PulseMs { get; init; } = 1;
+
+    [JsonPropertyName("timeoutMs")]
+    public int TimeoutMs { get; init; } = 900;
+
+    [JsonPropertyName("activeLow")]
+    public bool ActiveLow { get; init; }
+
+    [JsonPropertyName("chipModel")]
+    public string? ChipModel { get; init; }
+
+    public GpioWatchdogSettings ToSettings() => new()
+    {
+        Chip = Chip,
+        Line = Line,
+        Mode = Mode == "pulse" ? GpioPetMode.Pulse : GpioPetMode.Toggle,
+        Pulse = TimeSpan.FromMilliseconds(PulseMs),
+        Timeout = TimeSpan.FromMilliseconds(TimeoutMs),
+        ActiveLow = ActiveLow,
+    };
+}
+
+/// <summary>What the machine says about itself: DMI strings (x86, arm64 servers) and device-tree compatibles (most SBCs).</summary>
+public sealed record MachineIdentity(string? DmiProductName, string? DmiSysVendor, IReadOnlyList<string> Compatible)
+{
+    /// <summary>/proc/device-tree/compatible is a list of NUL-terminated strings (devicetree specification, 2.3.1).</summary>
+    public static IReadOnlyList<string> ParseCompatible(ReadOnlySpan<byte> bytes) =>
+        System.Text.Encoding.UTF8.GetString(bytes).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>Picks the board profile for a machine.</summary>
+public static class BoardDetector
+{
+    /// <summary>
+    /// The best match: a device-tree compatible beats DMI (earlier, more specific compatibles
+    /// beat later ones), DMI product name and vendor beat vendor alone, and an <c>anyDmi</c>
+    /// profile comes last. Null when nothing matches. Ties go to the first name in ordinal order.
+    /// </summary>
+    public static BoardProfile? Detect(IEnumerable<BoardProfile> profiles, MachineIdentity machine)
+    {
+        BoardProfile? best = null;
+        int bestScore = 0;
+        foreach (var profile in profiles.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            int score = Score(profile.Match, machine);
+            if (score > bestScore)
+            {
+                best = profile;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
+    private static int Score(BoardMatch match, MachineIdentity machine)
+    {
+        for (int i = 0; i < machine.Compatible.Count; i++)
+        {
+            if (match.Compatible.Contains(machine.Compatible[i], StringComparer.Ordinal))
+            {
+                return 10_000 - i;
+            }
+        }
+
+        bool vendor = machine.DmiSysVendor is { } v && match.DmiSysVendor.Any(m => string.Equals(m, v.Trim(), StringComparison.OrdinalIgnoreCase));
+        bool product = machine.DmiProductName is { } p && match.DmiProductName.Any(m => p.Trim().StartsWith(m, StringComparison.OrdinalIgnoreCase));
+        if (product && (vendor || match.DmiSysVendor.Count == 0))
+        {
+            return 500;
+        }
+
+        if (vendor && match.DmiProductName.Count == 0)
+        {
+            return 100;
+        }
+
+        return match.AnyDmi && (machine.DmiProductName is not null || machine.DmiSysVendor is not null) ? 1 : 0;
+    }
+}

@@ -1,0 +1,54 @@
+using Appliance.Core.Kexec;
+
+namespace Appliance.Linux.Kexec;
+
+/// <summary>Finds the file a GRUB kernel or initrd path names, on the running system's tree.</summary>
+public static class BootFiles
+{
+    /// <summary>
+    /// GRUB paths are relative to the partition GRUB reads, so with /boot on its own partition
+    /// they lack "/boot": <c>&lt;root&gt;/&lt;path&gt;</c> is tried first, then
+    /// <c>&lt;root&gt;/boot/&lt;path&gt;</c>. A leading device (<c>(hd0,msdos1)</c>, <c>($root)</c>)
+    /// is dropped; other GRUB variables take their grubenv value.
+    /// </summary>
+    public static string Resolve(string root, string grubPath, Func<string, string?> variable, string entry)
+    {
+        string path = grubPath;
+        if (path.StartsWith('(') && path.IndexOf(')') is var close and > 0)
+        {
+            path = path[(close + 1)..];
+        }
+
+        if (path.Contains('$'))
+        {
+            var notes = new List<string>();
+            var words = KexecCommandLines.Expand(path, variable, notes);
+            if (notes.Count > 0 || words.Count != 1)
+            {
+                throw new KexecPlanException($"menu entry '{entry}': the path '{grubPath}' uses a GRUB variable that grubenv does not hold, so the file cannot be found");
+            }
+
+            path = words[0];
+        }
+
+        string relative = path.TrimStart('/');
+        if (relative.Length == 0 || relative.Split('/').Contains(".."))
+        {
+            throw new KexecPlanException($"menu entry '{entry}': '{grubPath}' is not a usable file path");
+        }
+
+        string direct = Path.Join(root, relative);
+        string underBoot = Path.Join(root, "boot", relative);
+        if (File.Exists(direct))
+        {
+            return direct;
+        }
+
+        if (File.Exists(underBoot))
+        {
+            return underBoot;
+        }
+
+        throw new KexecPlanException($"menu entry '{entry}': '{grubPath}' is neither {direct} nor {underBoot}; mount /boot (and check the entry with 'appliance entries --json')", KexecPlanError.Missing);
+    }
+}

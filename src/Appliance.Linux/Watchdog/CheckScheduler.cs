@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Appliance.Core.Health;
+using Appliance.Core.Watchdog;
+
+namespace Appliance.Linux.Watchdog;
+
+/// <summary>
+/// Runs every check on its own background thread and schedule and keeps each one's latest
+/// result. The pet loop only reads those results (<see cref="Verdict"/>): it never waits on a
+/// check, so a check that hangs, floods or crashes delays nothing but itself, and shows up as
+/// stale once it misses its schedule.
+/// </summary>
+public sealed class CheckScheduler : IDisposable
+{
+    private readonly Slot[] _slots;
+    private readonly TimeSpan _interval;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <param name="previous">The scheduler being replaced on reload; checks with the same name keep their last result so a reload does not reset health.</param>
+    public CheckScheduler(IReadOnlyList<IWatchdogCheck> checks, TimeSpan interval, TimeProvider time, CheckScheduler? previous = null)
+    {
+        _interval = interval;
+        _time = time;
+        DateTimeOffset now = time.GetUtcNow();
+        _slots = checks.Select(c =>
+        {
+            var carried = previous?._slots.FirstOrDefault(s => s.Check.Name == c.Name)?.Published;
+            return new Slot(c) { Published = carried ?? new PublishedCheck(c.Name, now, null, null) };
+        }).ToArray();
+    }
+
+    public int Count => _slots.Length;
+
+    /// <summary>True once every check has reported at least once.</summary>
+    public bool HaveResults => _slots.All(s => s.Published.At is not null);
+
+    public void Start()
+    {
+        foreach (var slot in _slots)
+        {
+            var thread = new Thread(() => Loop(slot, _cancel.Token), WatchdogDaemon.ThreadStackBytes)
+            {
+                IsBackground = true,
+                Name = $"check {slot.Check.Name}",
+            };
+            thread.Start();
+        }
+    }
+
+    public IReadOnlyList<PublishedCheck> Latest() => _slots.Select(s => s.Published).ToList();
+
+    public HealthVerdict Verdict(DateTimeOffset now, TimeSpan staleAfter) => HealthVerdict.Combine(Latest(), now, staleAfter);
+
+    private void Loop(Slot slot, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            long started = Stopwatch.GetTimestamp();
+            DateTimeOffset runStarted = _time.GetUtcNow();
+            CheckOutcome outcome;
+            try
+            {
+                outcome = slot.Check.Run(cancel);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+            {
+                outcome = CheckOutcome.Error(e.Message);
+            }
+
+            if (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var record = CheckRecord.From(slot.Check.Name, CheckKind.Builtin, required: true, outcome, Stopwatch.GetElapsedTime(started));
+            slot.Published = slot.Published with { Latest = record, At = _time.GetUtcNow(), RunStarted = runStarted };
+            cancel.WaitHandle.WaitOne(_interval);
+        }
+    }
+
+    public void Dispose() => _cancel.Cancel();
+
+    private sealed class Slot(IWatchdogCheck check)
+    {
+        private PublishedCheck? _published;
+
+        public IWatchdogCheck Check { get; } = check;
+
+        public PublishedCheck Published
+        {
+            get => Volatile.Read(ref _published)!;
+            set => Volatile.Write(ref _published, value);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Appliance.Core.Watchdog;
+
+namespace Appliance.Linux.Watchdog;
+
+/// <summary>What the daemon needs from the machine, behind one seam so its loop runs in tests against fake devices.</summary>
+public interface IWatchdogPlatform
+{
+    /// <summary>
+    /// Opens the targets the settings call for, keeping (and reconfiguring) those in
+    /// <paramref name="current"/> that are still wanted. Never closes a target that cannot be
+    /// disarmed: dropping it from the config must not reset the machine.
+    /// </summary>
+    IReadOnlyList<IPetTarget> ReconcileTargets(WatchdogSettings settings, IReadOnlyList<IPetTarget> current, TextWriter log);
+
+    IReadOnlyList<IWatchdogCheck> CreateChecks(WatchdogSettings settings);
+
+    /// <summary>The board profile in use, by name; null without one.</summary>
+    string? BoardName { get; }
+
+    /// <summary>Shows a state on the status LED, if there is one.</summary>
+    void ShowStatus(StatusLedState state);
+
+    /// <summary>Whether this is a trial boot (grubenv <c>appliance_trial</c> set).</summary>
+    bool TrialBoot();
+
+    /// <summary>Process-wide tuning: mlockall, oom_score_adj. Failures are logged, not fatal.</summary>
+    void TuneProcess(WatchdogSettings settings, TextWriter log);
+
+    /// <summary>SCHED_FIFO for the calling thread (the pet thread), or back to SCHED_OTHER for null.</summary>
+    void SetThreadPriority(int? priority, TextWriter log);
+
+    /// <summary>sync(2): the stop record must be on disk before the reset it announces.</summary>
+    void Sync();
+}

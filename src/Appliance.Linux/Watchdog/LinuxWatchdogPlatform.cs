@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Appliance.Core.Boot;
+using Appliance.Core.Watchdog;
+using Appliance.Linux.Files;
+using Appliance.Linux.Gpio;
+using Appliance.Linux.Grubenv;
+using Appliance.Linux.Native;
+
+namespace Appliance.Linux.Watchdog;
+
+/// <summary>The real machine behind <see cref="IWatchdogPlatform"/>, every path under <c>root</c>.</summary>
+public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
+{
+    /// <summary>The consumer label the GPIO lines carry (gpioinfo shows it).</summary>
+    public const string Consumer = "appliance-watchdog";
+
+    private readonly string _root;
+    private readonly string _boardsDirectory;
+    private readonly IFileSteps _steps;
+    private readonly TimeProvider _time;
+    private readonly WatchdogSysfs _sysfs;
+    private StatusLedWriter? _led;
+    private StatusLedSettings? _ledSettings;
+
+    public LinuxWatchdogPlatform(string root, string boardsDirectory, IFileSteps steps, TimeProvider time)
+    {
+        _root = root;
+        _boardsDirectory = boardsDirectory;
+        _steps = steps;
+        _time = time;
+        _sysfs = new WatchdogSysfs(root);
+    }
+
+    public string? BoardName => Board?.Name;
+
+    public BoardProfile? Board { get; private set; }
+
+    public IReadOnlyList<IPetTarget> ReconcileTargets(WatchdogSettings settings, IReadOnlyList<IPetTarget> current, TextWriter log)
+    {
+        Board = BoardProfiles.Resolve(settings.Board, BoardProfiles.Load(_boardsDirectory), () => BoardProfiles.ReadMachine(_root), _boardsDirectory);
+        var selectors = settings.Devices.Count > 0
+            ? settings.Devices
+            : Board is { Watchdogs.Count: > 0 } b ? b.Watchdogs.Select(w => DeviceSelector.ByIdentity(w.Identity)).ToList()
+            : Board?.GpioWatchdog is not null || settings.Gpio is not null ? []
+            : [DeviceSelector.ByPath("/dev/watchdog0")];
+
+        var result = new List<IPetTarget>();
+        var opened = new List<IPetTarget>();
+        try
+        {
+            // /dev/watchdog and /dev/watchdog0 are one device: open it once.
+            foreach (var (name, path) in _sysfs.Resolve(selectors).DistinctBy(r => r.Name ?? r.Path))
+            {
+                int? timeout = settings.TimeoutSeconds ?? Board?.Watchdogs.FirstOrDefault(w => name is not null && w.Identity == _sysfs.Read(name, "identity"))?.TimeoutSeconds;
+                var existing = current.OfType<WatchdogDevice>().FirstOrDefault(d => d.Name == path);
+                if (existing is not null)
+                {
+                    existing.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
+                    result.Add(existing);
+                    continue;
+                }
+
+                var device = WatchdogDevice.Open(path, name, _sysfs);
+                opened.Add(device);
+                device.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
+                if (device.Options is null)
+                {
+                    log.WriteLine($"appliance: {path}: answers no watchdog ioctls; petting it by write(), timeout unknown");
+                }
+
+                result.Add(device);
+            }
+
+            var gpio = settings.Gpio ?? Board?.GpioWatchdog?.ToSettings();
+            if (gpio is not null)
+            {
+                var existing = current.OfType<GpioWatchdog>().FirstOrDefault();
+                if (existing is not null && existing.Reconfigure(settings with { Gpio = gpio }, log))
+                {
+                    result.Add(existing);
+                }
+                else
+                {
+                    if (existing is not null)
+                    {
+                        log.WriteLine($"appliance: {existing.Name}: the GPIO watchdog line changed; keeping the old line too until restart, since releasing it would reset the machine");
+                        result.Add(existing);
+                    }
+
+                    string chip = Path.Combine(_root, gpio.Chip.TrimStart('/'));
+                    var line = GpioLine.RequestOutput(chip, gpio.Line, Consumer, initial: false, gpio.ActiveLow);
+                    var target = new GpioWatchdog(new GpioOutput(line), gpio);
+                    opened.Add(target);
+                    result.Add(target);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var target in opened)
+            {
+                // Just opened in this call: nobody relies on it yet, and the kernel stops it on
+                // close unless nowayout, in which case it fires; either way the error is reported.
+                target.Dispose();
+            }
+
+            throw;
+        }
+
+        foreach (var dropped in current.Where(t => !result.Contains(t)))
+        {
+            if (settings.MagicCloseOnStop && dropped is WatchdogDevice { Nowayout: false })
+            {
+                log.WriteLine($"appliance: {dropped.Release(disarm: true)}");
+            }
+            else
+            {
+                log.WriteLine($"appliance: {dropped.Name}: no longer configured but cannot be disarmed (MagicCloseOnStop=no or nowayout); still petting it until restart");
+                result.Add(dropped);
+            }
+        }
+
+        ConfigureLed(settings);
+        return result;
+    }
+
+    public IReadOnlyList<IWatchdogCheck> CreateChecks(WatchdogSettings settings)
+    {
+        var checks = new List<IWatchdogCheck>();
+        foreach (string name in settings.BuiltinChecks)
+        {
+            checks.Add(name switch
+            {
+                BuiltinChecks.Temperature => new TemperatureProbe(_root, settings.MaxTemperatureCelsius),
+                BuiltinChecks.Edac => new EdacProbe(_root, settings.MaxCorrectedErrorsPerInterval),
+                _ => new FileNrProbe(_root, settings.MaxFileDescriptorPercent),
+            });
+        }
+
+        checks.AddRange(settings.Checks.Select(c => new CommandCheck(c, settings.CheckTimeout, settings.OutputLimitBytes)));
+        return checks;
+    }
+
+    public void ShowStatus(StatusLedState state)
+    {
+        try
+        {
+            _led?.Show(state);
+        }
+        catch (IOException)
+        {
+            // An LED is a convenience; the daemon's job is the watchdog.
+        }
+    }
+
+    public bool TrialBoot()
+    {
+        try
+        {
+            string path = GrubEnvFile.DefaultPath(_root);
+            return File.Exists(path) && !string.IsNullOrEmpty(new GrubEnvFile(path, _steps, _time).Read().Get(TrialVariables.Trial));
+        }
+        catch (Exception e) when (e is IOException or FileProblemException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public void TuneProcess(WatchdogSettings settings, TextWriter log)
+    {
+        if (settings.LockMemory && Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE) != 0)
+        {
+            log.WriteLine($"appliance: mlockall failed ({Libc.StrError(Marshal.GetLastPInvokeError())}); LockMemory needs CAP_IPC_LOCK or a larger LimitMEMLOCK=");
+        }
+
+        if (settings.OomScoreAdjust is { } adjust)
+        {
+            string path = Path.Combine(_root, "proc/self/oom_score_adj");
+            try
+            {
+                File.WriteAllText(path, adjust.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.WriteLine($"appliance: {path}: {e.Message}; lowering it needs CAP_SYS_RESOURCE");
+            }
+        }
+    }
+
+    public unsafe void SetThreadPriority(int? priority, TextWriter log)
+    {
+        // sched_setscheduler with pid 0 changes the calling thread only (sched(7)), which is the pet thread.
+        int value = priority ?? 0;
+        int policy = priority is null ? 0 : Libc.SCHED_FIFO;
+        if (Libc.sched_setscheduler(0, policy, &value) != 0)
+        {
+            log.WriteLine($"appliance: sched_setscheduler(SCHED_FIFO, {value}) failed ({Libc.StrError(Marshal.GetLastPInvokeError())}); RealtimePriority needs CAP_SYS_NICE");
+        }
+    }
+
+    public void Sync() => Libc.sync();
+
+    private void ConfigureLed(WatchdogSettings settings)
+    {
+        StatusLedSettings? wanted = settings.StatusLedDisabled ? null
+            : settings.StatusLed ?? (Board?.StatusLed is { } s ? StatusLedSettings.Parse(s) : null);
+        if (wanted == _ledSettings)
+        {
+            return;
+        }
+
+        _led?.Dispose();
+        _led = null;
+        _ledSettings = wanted;
+        if (wanted?.SysfsName is { } name)
+        {
+            _led = new StatusLedWriter(Path.Combine(_root, "sys/class/leds", name), null);
+        }
+        else if (wanted?.GpioChip is { } chip)
+        {
+            var line = GpioLine.RequestOutput(Path.Combine(_root, chip.TrimStart('/')), wanted.GpioLine, Consumer + "-led", initial: false, activeLow: false);
+            _led = new StatusLedWriter(null, new GpioOutput(line));
+        }
+    }
+}

@@ -1,0 +1,435 @@
+using System.Diagnostics;
+using Appliance.Core.Watchdog;
+using Appliance.Linux.Files;
+using Appliance.Linux.Notify;
+
+namespace Appliance.Linux.Watchdog;
+
+/// <summary>Who the daemon is and where it writes.</summary>
+public sealed record WatchdogDaemonContext(string BootId, int Pid, TimeProvider Time, TextWriter Log, WatchdogFiles Files);
+
+/// <summary>
+/// <c>appliance watchdog run</c>: pets every target on a dedicated thread while the machine is
+/// healthy, modelled on watchdogd. Three kinds of threads never wait on each other: the pet
+/// thread (reads the latest verdict, decides, pets), one thread per check (runs it on its
+/// schedule, publishes its result) and the main thread (reload, state file, LED, shutdown).
+/// A repair runs on a thread of its own.
+/// </summary>
+public sealed class WatchdogDaemon
+{
+    /// <summary>How often state.json and the LED are refreshed when nothing changes.</summary>
+    public static readonly TimeSpan StateRefresh = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Stack size for the daemon's own threads. The default is RLIMIT_STACK (8 MiB), and with
+    /// LockMemory=yes mlockall populates every byte of every stack: eight threads alone were
+    /// 118 MB resident in the benchmark. The threads only loop, read sysfs and start processes.
+    /// </summary>
+    public const int ThreadStackBytes = 256 * 1024;
+
+    private readonly WatchdogDaemonContext _context;
+    private readonly Func<WatchdogSettings> _load;
+    private readonly IWatchdogPlatform _platform;
+    private readonly SystemdNotifier? _notifier;
+    private readonly TimeSpan? _systemdTimeout;
+    private readonly AutoResetEvent _petWake = new(false);
+    private readonly AutoResetEvent _mainWake = new(false);
+    private readonly object _gateLock = new();
+    private readonly Dictionary<string, string> _targetErrors = new(StringComparer.Ordinal);
+    private PetGate _gate = new(TimeSpan.Zero, false);
+    private volatile Round _round = null!;
+    private volatile bool _stopping;
+    private volatile bool _reloadRequested;
+    private long _pets;
+    private long _lastPetTicks;
+    private HealthVerdict? _lastVerdict;
+    private string? _repairSummary;
+
+    public WatchdogDaemon(WatchdogDaemonContext context, Func<WatchdogSettings> load, IWatchdogPlatform platform, SystemdNotifier? notifier, TimeSpan? systemdTimeout)
+    {
+        _context = context;
+        _load = load;
+        _platform = platform;
+        _notifier = notifier;
+        _systemdTimeout = systemdTimeout;
+    }
+
+    /// <summary>Pets so far, for tests and state.json.</summary>
+    public long Pets => Interlocked.Read(ref _pets);
+
+    public GateState Gate
+    {
+        get
+        {
+            lock (_gateLock)
+            {
+                return _gate.State;
+            }
+        }
+    }
+
+    /// <summary>The interval in use.</summary>
+    public TimeSpan Interval => _round.Interval;
+
+    /// <summary>Set once the targets are open and the pet thread runs.</summary>
+    public ManualResetEventSlim Started { get; } = new(false);
+
+    /// <summary>Asks for a config reload (SIGHUP); safe from a signal handler.</summary>
+    public void RequestReload()
+    {
+        _reloadRequested = true;
+        _mainWake.Set();
+    }
+
+    /// <summary>Runs until <paramref name="stop"/> (SIGTERM); returns when the targets are released.</summary>
+    public void Run(CancellationToken stop)
+    {
+        var log = _context.Log;
+        WatchdogSettings settings = _load();
+        _platform.TuneProcess(settings, log);
+        _gate = new PetGate(settings.Grace, settings.Repair is not null);
+
+        if (_context.Files.ReadLastStop() is { } previous && previous.BootId == _context.BootId)
+        {
+            // A restart after a deliberate stop (systemd Restart=, an operator) must not undo it.
+            _gate.StayStopped();
+            log.WriteLine($"appliance: petting was stopped on purpose earlier this boot ({previous.Reason}); not resuming. The watchdog will reset the machine.");
+        }
+
+        var targets = _platform.ReconcileTargets(settings, [], log).ToList();
+        if (_notifier is not null && _systemdTimeout is { } sd)
+        {
+            targets.Add(new SystemdWatchdogTarget(_notifier, sd));
+        }
+
+        if (targets.Count == 0)
+        {
+            throw new FileProblemException(FileProblemKind.Missing, "[Watchdog]", "nothing to pet: no watchdog device, GPIO watchdog or systemd WatchdogSec=; configure Device= or load a watchdog driver");
+        }
+
+        var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time);
+        _round = NewRound(settings, targets, checks, log);
+
+        var petThread = new Thread(PetLoop, ThreadStackBytes) { IsBackground = true, Name = "pet" };
+        petThread.Start();
+        Started.Set();
+
+        RecordResetCause(targets);
+        checks.Start();
+        _notifier?.Send(SystemdWatchdog.Message(("READY", "1"), ("STATUS", $"petting {targets.Count} target(s) every {_round.Interval.TotalMilliseconds:0} ms")));
+        log.WriteLine($"appliance: watchdog daemon running: {string.Join(", ", targets.Select(t => t.Name))}; interval {_round.Interval.TotalMilliseconds:0} ms; {checks.Count} check(s)");
+        Publish();
+
+        while (!stop.IsCancellationRequested)
+        {
+            WaitHandle.WaitAny([stop.WaitHandle, _mainWake], StateRefresh);
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (_reloadRequested)
+            {
+                _reloadRequested = false;
+                Reload(log);
+            }
+
+            Publish();
+        }
+
+        Shutdown(petThread, log);
+    }
+
+    private Round NewRound(WatchdogSettings settings, IReadOnlyList<IPetTarget> targets, CheckScheduler checks, TextWriter log)
+    {
+        var choice = PetInterval.Choose(settings.Interval, targets.Select(t => t.Deadline).OfType<TimeSpan>());
+        if (choice.Warning is not null)
+        {
+            log.WriteLine($"appliance: {choice.Warning}");
+        }
+
+        return new Round(settings, targets, checks, choice.Interval, settings.CheckInterval * 2 + settings.CheckTimeout);
+    }
+
+    private void PetLoop()
+    {
+        var time = _context.Time;
+        int? appliedPriority = null;
+        long next = time.GetTimestamp();
+        while (!_stopping)
+        {
+            Round round = _round;
+            if (round.Settings.RealtimePriority != appliedPriority)
+            {
+                appliedPriority = round.Settings.RealtimePriority;
+                _platform.SetThreadPriority(appliedPriority, _context.Log);
+            }
+
+            DateTimeOffset now = time.GetUtcNow();
+            HealthVerdict verdict = round.Checks.Verdict(now, round.StaleAfter);
+            GateDecision decision;
+            lock (_gateLock)
+            {
+                decision = _gate.Decide(verdict, now);
+                _lastVerdict = verdict;
+            }
+
+            switch (decision.Action)
+            {
+                case GateAction.Pet:
+                    PetAll(round);
+                    break;
+                case GateAction.PetAndRepair:
+                    PetAll(round);
+                    StartRepair(round.Settings, decision.Reason ?? "unhealthy");
+                    break;
+                case GateAction.Stop:
+                    StopOnPurpose(decision.Reason ?? "unhealthy", verdict);
+                    break;
+            }
+
+            // The schedule advances by whole intervals from the first pet, so a slow round
+            // does not shift every later one; after a long stall, start afresh rather than burst.
+            long interval = (long)(round.Interval.TotalSeconds * time.TimestampFrequency);
+            next += interval;
+            long current = time.GetTimestamp();
+            if (next < current)
+            {
+                next = current + interval;
+            }
+
+            long waitTicks = next - current;
+            _petWake.WaitOne(TimeSpan.FromSeconds((double)waitTicks / time.TimestampFrequency));
+        }
+    }
+
+    private void PetAll(Round round)
+    {
+        foreach (var target in round.Targets)
+        {
+            try
+            {
+                target.Pet();
+                if (_targetErrors.Count > 0)
+                {
+                    lock (_targetErrors)
+                    {
+                        _targetErrors.Remove(target.Name);
+                    }
+                }
+            }
+            catch (IOException e)
+            {
+                bool fresh;
+                lock (_targetErrors)
+                {
+                    fresh = !_targetErrors.TryGetValue(target.Name, out string? old) || old != e.Message;
+                    _targetErrors[target.Name] = e.Message;
+                }
+
+                if (fresh)
+                {
+                    _context.Log.WriteLine($"appliance: pet failed: {e.Message}");
+                }
+            }
+        }
+
+        Interlocked.Increment(ref _pets);
+        Interlocked.Exchange(ref _lastPetTicks, _context.Time.GetUtcNow().UtcTicks);
+    }
+
+    private void StartRepair(WatchdogSettings settings, string reason)
+    {
+        var repair = settings.Repair!;
+        _context.Log.WriteLine($"appliance: {reason}; running repair hook {repair}");
+        _mainWake.Set();
+        var thread = new Thread(() =>
+        {
+            var outcome = CommandRunner.Run(repair, settings.RepairTimeout, settings.OutputLimitBytes, CancellationToken.None);
+            string summary = $"{repair}: {outcome.Result.ToString().ToLowerInvariant()}{(outcome.ExitCode is { } c ? $" (exit {c})" : "")}";
+            _context.Log.WriteLine($"appliance: repair hook finished: {summary}");
+            lock (_gateLock)
+            {
+                _repairSummary = summary;
+                _gate.RepairFinished(_context.Time.GetUtcNow());
+            }
+
+            _mainWake.Set();
+        }, ThreadStackBytes)
+        { IsBackground = true, Name = "repair" };
+        thread.Start();
+    }
+
+    /// <summary>Writes why, syncs, and from then on pets nothing: the watchdogs reset the machine.</summary>
+    private void StopOnPurpose(string reason, HealthVerdict verdict)
+    {
+        var log = _context.Log;
+        log.WriteLine($"appliance: stopping petting on purpose: {reason}");
+        try
+        {
+            string? repair;
+            lock (_gateLock)
+            {
+                repair = _repairSummary;
+            }
+
+            _context.Files.WriteLastStop(new LastStopRecord
+            {
+                BootId = _context.BootId,
+                StoppedAt = _context.Time.GetUtcNow(),
+                Reason = reason,
+                Failures = verdict.Failures,
+                Repair = repair,
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The stop goes ahead: an unwritable journal is one more reason to reset, not to keep petting.
+            log.WriteLine($"appliance: could not record the stop in {_context.Files.LastStopPath}: {e.Message}");
+        }
+
+        _platform.Sync();
+        _notifier?.Send(SystemdWatchdog.Message(("STATUS", $"stopped petting: {reason}")));
+        log.Flush();
+        _mainWake.Set();
+    }
+
+    private void RecordResetCause(IReadOnlyList<IPetTarget> targets)
+    {
+        var devices = targets.Select(t => t.ResetCause).OfType<DeviceResetCause>().ToList();
+        if (devices.Count == 0)
+        {
+            return;
+        }
+
+        var record = new ResetCauseRecord
+        {
+            BootId = _context.BootId,
+            RecordedAt = _context.Time.GetUtcNow(),
+            Cause = ResetCauseRecord.Summarize(devices),
+            Devices = devices,
+        };
+        try
+        {
+            // Only the first start of a boot knows the cause; a restart re-reads the same bits, so rewriting is harmless.
+            _context.Files.WriteResetCause(record);
+            _context.Log.WriteLine($"appliance: last reset: {record.Cause}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _context.Log.WriteLine($"appliance: could not record the reset cause in {_context.Files.ResetCausePath}: {e.Message}");
+        }
+    }
+
+    private void Reload(TextWriter log)
+    {
+        WatchdogSettings settings;
+        try
+        {
+            settings = _load();
+        }
+        catch (Exception e) when (e is WatchdogConfigException or FileProblemException or IOException)
+        {
+            log.WriteLine($"appliance: reload failed, keeping the running configuration: {e.Message}");
+            return;
+        }
+
+        Round old = _round;
+        IReadOnlyList<IPetTarget> targets;
+        try
+        {
+            targets = _platform.ReconcileTargets(settings, old.Targets.Where(t => t.Kind != "systemd").ToList(), log);
+        }
+        catch (Exception e) when (e is WatchdogSelectionException or FileProblemException or IOException)
+        {
+            log.WriteLine($"appliance: reload failed, keeping the running configuration: {e.Message}");
+            return;
+        }
+
+        var all = targets.Concat(old.Targets.Where(t => t.Kind == "systemd")).ToList();
+        _platform.TuneProcess(settings, log);
+        var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time, old.Checks);
+        lock (_gateLock)
+        {
+            _gate.Reconfigure(settings.Grace, settings.Repair is not null);
+        }
+
+        // The pet thread picks up the new round on its next pass; it never stopped petting.
+        _round = NewRound(settings, all, checks, log);
+        old.Checks.Dispose();
+        checks.Start();
+        _notifier?.Send(SystemdWatchdog.Message(("STATUS", $"reloaded; petting {all.Count} target(s) every {_round.Interval.TotalMilliseconds:0} ms")));
+        log.WriteLine($"appliance: reloaded configuration; interval {_round.Interval.TotalMilliseconds:0} ms, {checks.Count} check(s)");
+    }
+
+    private void Publish()
+    {
+        Round round = _round;
+        GateState gate;
+        HealthVerdict? verdict;
+        lock (_gateLock)
+        {
+            gate = _gate.State;
+            verdict = _lastVerdict;
+        }
+
+        _platform.ShowStatus(StatusLedPatterns.From(gate, round.Checks.HaveResults, _platform.TrialBoot()));
+        long lastPet = Interlocked.Read(ref _lastPetTicks);
+        Dictionary<string, string> errors;
+        lock (_targetErrors)
+        {
+            errors = new Dictionary<string, string>(_targetErrors);
+        }
+
+        try
+        {
+            _context.Files.WriteState(new WatchdogDaemonState
+            {
+                Pid = _context.Pid,
+                BootId = _context.BootId,
+                UpdatedAt = _context.Time.GetUtcNow(),
+                LastPet = lastPet == 0 ? null : new DateTimeOffset(lastPet, TimeSpan.Zero),
+                Pets = Pets,
+                IntervalMs = (long)round.Interval.TotalMilliseconds,
+                Gate = gate.ToString().ToLowerInvariant(),
+                Healthy = verdict?.Healthy ?? true,
+                Failures = verdict?.Failures ?? [],
+                Board = _platform.BoardName,
+                Targets = round.Targets.Select(t => new PetTargetState
+                {
+                    Name = t.Name,
+                    Kind = t.Kind,
+                    TimeoutSeconds = t.Deadline is { } d ? (int)Math.Ceiling(d.TotalSeconds) : null,
+                    LastError = errors.GetValueOrDefault(t.Name),
+                }).ToList(),
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _context.Log.WriteLine($"appliance: {_context.Files.StatePath}: {e.Message}");
+        }
+    }
+
+    private void Shutdown(Thread petThread, TextWriter log)
+    {
+        _stopping = true;
+        _petWake.Set();
+        petThread.Join();
+        Round round = _round;
+        round.Checks.Dispose();
+        _notifier?.Send(SystemdWatchdog.Message(("STOPPING", "1")));
+        if (Gate == GateState.Stopped)
+        {
+            // Stopped on purpose: leave every target armed; the process exit closes them.
+            log.WriteLine("appliance: exiting after a deliberate stop; the watchdogs stay armed");
+            return;
+        }
+
+        foreach (var target in round.Targets)
+        {
+            log.WriteLine($"appliance: {target.Release(round.Settings.MagicCloseOnStop)}");
+        }
+    }
+
+    private sealed record Round(WatchdogSettings Settings, IReadOnlyList<IPetTarget> Targets, CheckScheduler Checks, TimeSpan Interval, TimeSpan StaleAfter);
+}

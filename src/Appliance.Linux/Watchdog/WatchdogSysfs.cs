@@ -1,0 +1,139 @@
+using System.Globalization;
+using Appliance.Core.Watchdog;
+
+namespace Appliance.Linux.Watchdog;
+
+/// <summary>
+/// The watchdog class in sysfs (<c>/sys/class/watchdog/watchdogN</c>, drivers/watchdog/watchdog_dev.c
+/// attributes: identity, state, status, bootstatus, timeout, timeleft, pretimeout,
+/// pretimeout_governor, nowayout, options and fw_version on 6.2+). Read without opening the
+/// device: opening /dev/watchdogN starts the timer.
+/// </summary>
+public sealed class WatchdogSysfs(string root)
+{
+    public string ClassDirectory => Path.Combine(root, "sys/class/watchdog");
+
+    /// <summary>watchdogN names present, in index order.</summary>
+    public IReadOnlyList<string> Names()
+    {
+        if (!Directory.Exists(ClassDirectory))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFileSystemEntries(ClassDirectory, "watchdog*")
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(n => int.TryParse(n.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .OrderBy(n => int.Parse(n.AsSpan(8), CultureInfo.InvariantCulture))
+            .ToList();
+    }
+
+    /// <summary>The device node for a sysfs name, under the root.</summary>
+    public string DevicePath(string name) => Path.Combine(root, "dev", name);
+
+    /// <summary>
+    /// The sysfs name for a device path: <c>/dev/watchdogN</c> is watchdogN; the legacy
+    /// <c>/dev/watchdog</c> (misc minor 130) is always the device with id 0
+    /// (watchdog_dev_register gives the misc node to the first registered watchdog).
+    /// </summary>
+    public static string? NameForPath(string devicePath)
+    {
+        string file = Path.GetFileName(devicePath);
+        return file == "watchdog" ? "watchdog0" : file.StartsWith("watchdog", StringComparison.Ordinal) ? file : null;
+    }
+
+    public string? Read(string name, string attribute)
+    {
+        string path = Path.Combine(ClassDirectory, name, attribute);
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+        }
+        catch (IOException)
+        {
+            // Drivers without the callback return an error on read (timeleft, pretimeout): absent.
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public int? ReadInt(string name, string attribute) =>
+        int.TryParse(Read(name, attribute), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) ? v : null;
+
+    /// <summary>bootstatus, status and options print as decimal or "0x%x" depending on the attribute.</summary>
+    public uint? ReadBits(string name, string attribute)
+    {
+        string? text = Read(name, attribute);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? uint.TryParse(text.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint hex) ? hex : null
+            : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint dec) ? dec : null;
+    }
+
+    public bool? Nowayout(string name) => Read(name, "nowayout") switch { "1" => true, "0" => false, _ => null };
+
+    public WatchdogDeviceInfo Info(string name)
+    {
+        uint? options = ReadBits(name, "options");
+        uint? boot = ReadBits(name, "bootstatus");
+        return new WatchdogDeviceInfo
+        {
+            Name = name,
+            Path = "/dev/" + name,
+            Identity = Read(name, "identity"),
+            State = Read(name, "state"),
+            Options = options,
+            OptionNames = options is { } o ? WatchdogOptionNames.Decode(o) : [],
+            FirmwareVersion = ReadBits(name, "fw_version"),
+            TimeoutSeconds = ReadInt(name, "timeout"),
+            TimeleftSeconds = ReadInt(name, "timeleft"),
+            PretimeoutSeconds = ReadInt(name, "pretimeout"),
+            PretimeoutGovernor = Read(name, "pretimeout_governor"),
+            Nowayout = Nowayout(name),
+            BootStatus = boot,
+            BootStatusDecoded = boot is { } b ? ResetCause.Decode(b) : [],
+        };
+    }
+
+    /// <summary>
+    /// Resolves selectors to (sysfs name, device path) pairs. Identities match sysfs
+    /// <c>identity</c> exactly; each selector must find a device, or the error says which
+    /// identities exist so the operator can fix the config.
+    /// </summary>
+    public IReadOnlyList<(string? Name, string Path)> Resolve(IEnumerable<DeviceSelector> selectors)
+    {
+        var result = new List<(string?, string)>();
+        foreach (var selector in selectors)
+        {
+            if (selector.Path is { } path)
+            {
+                string? name = NameForPath(path);
+                result.Add((name, Path.Combine(root, path.TrimStart('/'))));
+                continue;
+            }
+
+            var names = Names();
+            string? match = names.FirstOrDefault(n => Read(n, "identity") == selector.Identity);
+            if (match is null)
+            {
+                string known = names.Count == 0 ? "no watchdog is registered (is the driver loaded?)" : "present: " + string.Join(", ", names.Select(n => $"{n} \"{Read(n, "identity")}\""));
+                throw new WatchdogSelectionException($"{ClassDirectory}: no watchdog with identity \"{selector.Identity}\"; {known}");
+            }
+
+            result.Add((match, DevicePath(match)));
+        }
+
+        return result;
+    }
+}
+
+/// <summary>A configured device that is not there.</summary>
+public sealed class WatchdogSelectionException(string message) : Exception(message);

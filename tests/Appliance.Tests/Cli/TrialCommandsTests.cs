@@ -1,0 +1,254 @@
+using System.Text.Json;
+using Appliance.Core.Boot;
+using Appliance.Tests.Support;
+
+namespace Appliance.Tests.Cli;
+
+/// <summary>upgrade stage/status/commit/abort, boot validate/mark-good/mark-bad and status, in-process on fake trees.</summary>
+public sealed class TrialCommandsTests : IDisposable
+{
+    private readonly TrialTree _tree = new();
+
+    public void Dispose() => _tree.Dispose();
+
+    private CliResult Ok(params string[] args)
+    {
+        var result = _tree.Run(args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    [Fact]
+    public void UpgradeStage_Trial_RecordsTrialTriesKnownGoodAndFallback()
+    {
+        Ok("upgrade", "stage", "trial", "--tries", "2");
+
+        Assert.Equal(TrialState.Empty with { Trial = "trial", Tries = 2, Good = "good", Fallback = 0 }, _tree.State);
+    }
+
+    [Fact]
+    public void UpgradeStage_Json_PrintsStagedState()
+    {
+        var result = Ok("upgrade", "stage", "Debian trial", "--json");
+
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal("staged", json.RootElement.GetProperty("state").GetString());
+        Assert.Equal("trial", json.RootElement.GetProperty("trial").GetString());
+        Assert.Equal(3, json.RootElement.GetProperty("tries_left").GetInt32());
+    }
+
+    [Fact]
+    public void UpgradeStage_UnknownEntry_Exit64NothingWritten()
+    {
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "nope");
+
+        Assert.Equal(64, result.ExitCode);
+        Assert.Contains("no menu entry 'nope'", result.Stderr);
+        Assert.Contains("appliance entries", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradeStage_KernelFileMissing_Exit66NamingTheFile()
+    {
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "missing");
+
+        Assert.Equal(66, result.ExitCode);
+        Assert.Contains("/boot/vmlinuz-missing", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Theory]
+    [InlineData("22 1 0:25 /@ / rw - btrfs /dev/sda2 rw,subvol=/@", null, "btrfs")]
+    [InlineData("22 1 254:0 / / rw - ext4 /dev/mapper/vg-root rw", "sys/dev/block/254:0/dm", "LVM")]
+    public void UpgradeStage_GrubCannotWriteGrubenv_Exit78NothingWritten(string mount, string? sysfs, string named)
+    {
+        _tree.Mounts(mount);
+        if (sysfs is not null)
+        {
+            _tree.Dir.Subdirectory(sysfs);
+        }
+
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "trial");
+
+        Assert.Equal(78, result.ExitCode);
+        Assert.Contains(named, result.Stderr);
+        Assert.Contains("GRUB cannot record trial boots", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradeStage_OtherTrialStaged_Exit65NothingWritten()
+    {
+        Ok("upgrade", "stage", "trial");
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "missing");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradeStage_TriesOutOfRange_Exit64()
+    {
+        Assert.Equal(64, _tree.Run("upgrade", "stage", "trial", "--tries", "10").ExitCode);
+    }
+
+    [Fact]
+    public void BootValidate_HealthyTrial_CommitsAndStatusSaysSo()
+    {
+        Ok("upgrade", "stage", "trial");
+        Assert.Equal("trial", _tree.GrubBoots());
+
+        var result = Ok("boot", "validate", "--no-reboot");
+
+        Assert.Contains("passed its checks", result.Stdout);
+        Assert.Equal(TrialState.Empty with { Good = "trial", SavedEntry = "trial" }, _tree.State);
+        using var status = JsonDocument.Parse(Ok("status", "--json").Stdout);
+        Assert.Equal("idle", status.RootElement.GetProperty("state").GetString());
+        Assert.Equal("committed", status.RootElement.GetProperty("last_trial").GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public void BootValidate_Twice_SecondChangesNothing()
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+        Ok("boot", "validate", "--no-reboot");
+        byte[] env = _tree.GrubEnvBytes;
+        string journal = string.Join("\n", Directory.GetFiles(_tree.Dir.File("var/lib/appliance/boots")).Select(File.ReadAllText));
+
+        var second = Ok("boot", "validate", "--no-reboot");
+
+        Assert.Contains("already validated", second.Stdout);
+        Assert.Equal(env, _tree.GrubEnvBytes);
+        Assert.Equal(journal, string.Join("\n", Directory.GetFiles(_tree.Dir.File("var/lib/appliance/boots")).Select(File.ReadAllText)));
+    }
+
+    [Fact]
+    public void BootValidate_FailingRequiredCheck_RejectsThenKnownGoodRecordsRollbackWithCheckOutput()
+    {
+        _tree.RequiredCheck("50-app", 1, "app did not answer on :8080");
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+
+        var rejected = _tree.Run("boot", "validate", "--no-reboot");
+        string next = _tree.GrubBoots();
+        Ok("boot", "validate", "--no-reboot");
+        var status = Ok("status");
+
+        Assert.Equal(1, rejected.ExitCode);
+        Assert.Contains("failed its checks", rejected.Stdout);
+        Assert.Contains("app did not answer", rejected.Stderr);
+        Assert.Equal("good", next);
+        Assert.Equal("good", _tree.State.Good);
+        Assert.Null(_tree.State.Trial);
+        Assert.Contains("ROLLBACK", status.Stdout);
+        Assert.Contains("50-app", status.Stdout);
+        Assert.Contains("app did not answer", status.Stdout);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void BootValidate_TrialNeverReachesUserspace_GrubRollsBackAfterNTriesAndStatusExplains(int tries)
+    {
+        Ok("upgrade", "stage", "trial", "--tries", tries.ToString());
+        for (int i = 0; i < tries; i++)
+        {
+            Assert.Equal("trial", _tree.GrubBoots());
+            // The trial dies before userspace: no validator runs on this boot.
+        }
+
+        Assert.Equal("good", _tree.GrubBoots());
+        var validate = Ok("boot", "validate", "--no-reboot");
+        var status = Ok("status");
+
+        Assert.Contains("used all its tries", validate.Stdout);
+        Assert.Contains("ROLLBACK", status.Stdout);
+        Assert.Null(_tree.State.Boot);
+        Assert.Equal("trial", _tree.State.Failed);
+    }
+
+    [Fact]
+    public void BootValidate_TrialFailsToLoad_GrubFallsBackAndValidatorEndsTheTrial()
+    {
+        Ok("upgrade", "stage", "trial");
+        Assert.Equal("good", _tree.GrubBoots(loads: false));
+
+        var result = Ok("boot", "validate", "--no-reboot");
+
+        Assert.Contains("failed to load", result.Stdout);
+        Assert.Null(_tree.State.Trial);
+        Assert.Equal("good", _tree.GrubBoots());
+    }
+
+    [Fact]
+    public void UpgradeCommit_TrialNotRunning_RefusedNothingWritten()
+    {
+        Ok("upgrade", "stage", "trial");
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "commit");
+
+        Assert.Equal(65, result.ExitCode);
+        Assert.Contains("not the running kernel", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradeAbort_Staged_KnownGoodBootsNextAndAbortAgainIsANoOp()
+    {
+        Ok("upgrade", "stage", "trial");
+
+        Ok("upgrade", "abort");
+        var again = Ok("upgrade", "abort");
+
+        Assert.Null(_tree.State.Trial);
+        Assert.Contains("nothing to abort", again.Stdout);
+        Assert.Equal("good", _tree.GrubBoots());
+    }
+
+    [Fact]
+    public void BootMarkBad_RunningTrial_KnownGoodNext()
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+
+        Ok("boot", "mark-bad");
+
+        Assert.Equal("good", _tree.GrubBoots());
+        Assert.Equal("trial", _tree.State.Failed);
+    }
+
+    [Fact]
+    public void BootMarkGood_RunningTrial_Commits()
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+
+        Ok("boot", "mark-good");
+
+        Assert.Equal("trial", _tree.State.Good);
+        Assert.Equal("trial", _tree.GrubBoots());
+    }
+
+    [Fact]
+    public void BootValidate_ConfigTypo_Exit78NamingFileAndLine()
+    {
+        Linux.Health.CheckTree.Text(_tree.Dir, "etc/appliance/appliance.conf", "[Boot]\nTriess=3\n");
+
+        var result = _tree.Run("boot", "validate", "--no-reboot");
+
+        Assert.Equal(78, result.ExitCode);
+        Assert.Contains("appliance.conf:2", result.Stderr);
+        Assert.Contains("Triess", result.Stderr);
+    }
+}

@@ -1,0 +1,28 @@
+using Appliance.Tests.Support;
+
+namespace Appliance.Tests.Linux.Watchdog;
+
+/// <summary>Fake /sys, /proc and /dev trees for --root.</summary>
+internal static class FakeTrees
+{
+    public const string BootId = "3e6b1c1a-1111-2222-3333-444455556666";
+
+    /// <summary>A sysfs watchdog entry as watchdog_dev.c shows it, and a regular file standing in for its node (writes land in it; ioctls fail with ENOTTY).</summary>
+    public static void AddWatchdog(TempDir root, int index, string identity, uint bootstatus = 0, bool nowayout = false, uint? options = null)
+    {
+        string dir = $"sys/class/watchdog/watchdog{index}/";
+        root.Write(dir + "identity", identity + "\n");
+        root.Write(dir + "bootstatus", $"{bootstatus}\n");
+        root.Write(dir + "nowayout", nowayout ? "1\n" : "0\n");
+        root.Write(dir + "state", "inactive\n");
+        root.Write(dir + "timeout", "30\n");
+        if (options is { } o)
+        {
+            root.Write(dir + "options", $"0x{o:x}\n");
+        }
+
+        root.Write($"dev/watchdog{index}", "");
+    }
+
+    public static void AddBootId(TempDir root) => root.Write("proc/sys/kernel/random/boot_id", BootId + "\n");
+}

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Appliance.Cli;
+using Appliance.Core.Json;
+using Appliance.Core.Watchdog;
+using Appliance.Linux.Files;
+using Appliance.Linux.Watchdog;
+using Appliance.Tests.Support;
+
+namespace Appliance.Tests.Linux.Watchdog;
+
+public sealed class LinuxWatchdogPlatformTests
+{
+    private static LinuxWatchdogPlatform Platform(TempDir root) =>
+        new(root.Path, Path.Combine(RepoPaths.Root, "boards"), LinuxFileSteps.Instance, new FakeTimeProvider());
+
+    [Fact]
+    public void Reconcile_AutoBoardOnQemu_OpensTheI6300esbByIdentity()
+    {
+        using var root = new TempDir();
+        root.Write("sys/class/dmi/id/sys_vendor", "QEMU\n");
+        root.Write("sys/class/dmi/id/product_name", "Standard PC (i440FX + PIIX, 1996)\n");
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog");
+        FakeTrees.AddWatchdog(root, 1, "i6300ESB timer", bootstatus: 32);
+        var platform = Platform(root);
+
+        var targets = platform.ReconcileTargets(new WatchdogSettings(), [], TextWriter.Null);
+
+        Assert.Equal("qemu-x86_64", platform.BoardName);
+        var device = Assert.IsType<WatchdogDevice>(targets.Single());
+        Assert.Equal(root.File("dev/watchdog1"), device.Name);
+        Assert.Equal(["watchdog reset"], device.ResetCause!.Causes);
+        device.Dispose();
+    }
+
+    [Fact]
+    public void Reconcile_LegacyAndNumberedNode_OpensOnce()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog");
+        root.Write("dev/watchdog", "");
+
+        var targets = Platform(root).ReconcileTargets(new WatchdogSettings { Board = "none", Devices = [DeviceSelector.ByPath("/dev/watchdog"), DeviceSelector.ByPath("/dev/watchdog0")] }, [], TextWriter.Null);
+
+        Assert.Single(targets);
+        targets[0].Dispose();
+    }
+
+    [Fact]
+    public void Reconcile_DeviceDroppedButNotDisarmable_IsKeptAndStillPetted()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog");
+        FakeTrees.AddWatchdog(root, 1, "i6300ESB timer");
+        var platform = Platform(root);
+        var log = new StringWriter();
+        var first = platform.ReconcileTargets(new WatchdogSettings { Board = "none", Devices = [DeviceSelector.ByPath("/dev/watchdog0"), DeviceSelector.ByPath("/dev/watchdog1")] }, [], log);
+
+        var second = platform.ReconcileTargets(new WatchdogSettings { Board = "none", Devices = [DeviceSelector.ByPath("/dev/watchdog1")] }, first, log);
+
+        Assert.Equal(2, second.Count);
+        Assert.Contains("cannot be disarmed", log.ToString());
+        foreach (var t in second)
+        {
+            t.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Reconcile_UnknownBoardName_ListsTheProfiles()
+    {
+        using var root = new TempDir();
+
+        var e = Assert.Throws<FileProblemException>(() => Platform(root).ReconcileTargets(new WatchdogSettings { Board = "pi5" }, [], TextWriter.Null));
+
+        Assert.Contains("no board profile 'pi5'", e.Message);
+        Assert.Contains("raspberrypi4", e.Message);
+    }
+
+    [Fact]
+    public void ShowStatus_SysfsLed_UsesTimerTriggerForBlinkAndBrightnessForSteady()
+    {
+        using var root = new TempDir();
+        root.Write("sys/class/leds/ACT/trigger", "");
+        root.Write("sys/class/leds/ACT/brightness", "0");
+        root.Write("sys/class/leds/ACT/delay_on", "");
+        root.Write("sys/class/leds/ACT/delay_off", "");
+        root.Write("proc/device-tree/compatible", "raspberrypi,4-model-b\0brcm,bcm2711\0");
+        FakeTrees.AddWatchdog(root, 0, "Broadcom BCM2835 Watchdog timer");
+        var platform = Platform(root);
+        var targets = platform.ReconcileTargets(new WatchdogSettings(), [], TextWriter.Null);
+
+        platform.ShowStatus(StatusLedState.Trial);
+        string trigger = File.ReadAllText(root.File("sys/class/leds/ACT/trigger"));
+        string delay = File.ReadAllText(root.File("sys/class/leds/ACT/delay_on"));
+        platform.ShowStatus(StatusLedState.Healthy);
+
+        Assert.Equal(("timer", "100"), (trigger, delay));
+        Assert.Equal("none", File.ReadAllText(root.File("sys/class/leds/ACT/trigger")));
+        Assert.Equal("1", File.ReadAllText(root.File("sys/class/leds/ACT/brightness")));
+        targets[0].Dispose();
+    }
+}
+
+public sealed class WatchdogCliTests
+{
+    [Fact]
+    public void Info_Json_ListsEachDeviceDecoded()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "i6300ESB timer", bootstatus: 32, options: 0x8180);
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "info", "--json");
+
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
+        var devices = JsonSerializer.Deserialize(r.Stdout, ApplianceJsonContext.Default.ListWatchdogDeviceInfo)!;
+        Assert.Equal("/dev/watchdog0", devices.Single().Path);
+        Assert.Equal(["watchdog reset"], devices.Single().BootStatusDecoded);
+        Assert.Equal(["SETTIMEOUT", "MAGICCLOSE", "KEEPALIVEPING"], devices.Single().OptionNames);
+    }
+
+    [Fact]
+    public void Info_Text_ShowsIdentityTimeoutAndBootstatus()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog", bootstatus: 0);
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "info");
+
+        Assert.Contains("  identity:    Software Watchdog\n", r.Stdout);
+        Assert.Contains("  timeout:     30 s\n", r.Stdout);
+        Assert.Contains("  bootstatus:  0x0 (power-on or unknown)\n", r.Stdout);
+    }
+
+    [Fact]
+    public void Info_NoDevices_SaysHowToGetOne()
+    {
+        using var root = new TempDir();
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "info");
+
+        Assert.Equal(ExitCodes.NotFound, r.ExitCode);
+        Assert.Contains("modprobe softdog", r.Stderr);
+    }
+
+    [Fact]
+    public void Status_AfterAStop_ShowsResetCauseAndStopReason()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddBootId(root);
+        var files = new WatchdogFiles(root.Path, LinuxFileSteps.Instance);
+        files.WriteResetCause(new ResetCauseRecord { BootId = FakeTrees.BootId, RecordedAt = DateTimeOffset.UnixEpoch, Cause = "watchdog reset", Devices = [] });
+        files.WriteLastStop(new LastStopRecord { BootId = "old", StoppedAt = DateTimeOffset.UnixEpoch, Reason = "still unhealthy after the repair hook: disk: failed" });
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "status");
+        var json = InProcessCli.Run("--root", root.Path, "watchdog", "status", "--json");
+
+        Assert.Contains("daemon: not running", r.Stdout);
+        Assert.Contains("last reset: watchdog reset", r.Stdout);
+        Assert.Contains("last deliberate stop: 1970-01-01 00:00:00Z, boot old: still unhealthy after the repair hook", r.Stdout);
+        var report = JsonSerializer.Deserialize(json.Stdout, ApplianceJsonContext.Default.WatchdogStatusReport)!;
+        Assert.False(report.Running);
+        Assert.Equal("watchdog reset", report.ResetCause!.Cause);
+    }
+
+    [Fact]
+    public void Run_BadConfig_ExitsConfigNamingFileAndLine()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddBootId(root);
+        string config = root.Write("etc/appliance/appliance.conf", "[Watchdog]\nInterval=1s\nGrace=soon\n");
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "run");
+
+        Assert.Equal(ExitCodes.Config, r.ExitCode);
+        Assert.Contains($"{config}:3: Grace: expected a duration", r.Stderr);
+    }
+
+    [Fact]
+    public void Run_MissingDevice_ExitsNoInputSayingToLoadADriver()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddBootId(root);
+        root.Write("etc/appliance/appliance.conf", "[Watchdog]\nBoard=none\nDevice=/dev/watchdog0\n");
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "run");
+
+        Assert.Equal(ExitCodes.NoInput, r.ExitCode);
+        Assert.Contains("modprobe softdog", r.Stderr);
+    }
+}

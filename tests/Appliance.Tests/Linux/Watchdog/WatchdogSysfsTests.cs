@@ -1,0 +1,205 @@
+using Appliance.Core.Watchdog;
+using Appliance.Linux.Files;
+using Appliance.Linux.Watchdog;
+using Appliance.Tests.Support;
+
+namespace Appliance.Tests.Linux.Watchdog;
+
+public sealed class WatchdogSysfsTests
+{
+    [Fact]
+    public void Resolve_ByIdentity_FindsTheIndexWhateverItIs()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog");
+        FakeTrees.AddWatchdog(root, 1, "i6300ESB timer");
+
+        var resolved = new WatchdogSysfs(root.Path).Resolve([DeviceSelector.ByIdentity("i6300ESB timer")]);
+
+        Assert.Equal(("watchdog1", root.File("dev/watchdog1")), resolved.Single());
+    }
+
+    [Fact]
+    public void Resolve_UnknownIdentity_ListsWhatIsThere()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog");
+
+        var e = Assert.Throws<WatchdogSelectionException>(() => new WatchdogSysfs(root.Path).Resolve([DeviceSelector.ByIdentity("iTCO_wdt")]));
+
+        Assert.Contains("no watchdog with identity \"iTCO_wdt\"; present: watchdog0 \"Software Watchdog\"", e.Message);
+    }
+
+    [Theory]
+    [InlineData("/dev/watchdog", "watchdog0")]
+    [InlineData("/dev/watchdog3", "watchdog3")]
+    [InlineData("/dev/null", null)]
+    public void NameForPath_LegacyNode_IsWatchdogZero(string path, string? name)
+    {
+        Assert.Equal(name, WatchdogSysfs.NameForPath(path));
+    }
+
+    [Fact]
+    public void Info_FakeDevice_DecodesOptionsAndBootstatus()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "i6300ESB timer", bootstatus: 32, nowayout: true, options: 0x8180);
+
+        var info = new WatchdogSysfs(root.Path).Info("watchdog0");
+
+        Assert.Equal("i6300ESB timer", info.Identity);
+        Assert.Equal(["SETTIMEOUT", "MAGICCLOSE", "KEEPALIVEPING"], info.OptionNames);
+        Assert.Equal(["watchdog reset"], info.BootStatusDecoded);
+        Assert.True(info.Nowayout);
+        Assert.Equal(30, info.TimeoutSeconds);
+        Assert.Null(info.TimeleftSeconds);
+    }
+
+    [Fact]
+    public void Names_AreInIndexOrderNotTextOrder()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 10, "b");
+        FakeTrees.AddWatchdog(root, 2, "a");
+
+        Assert.Equal(["watchdog2", "watchdog10"], new WatchdogSysfs(root.Path).Names());
+    }
+}
+
+public sealed class WatchdogDeviceTests
+{
+    [Fact]
+    public void Open_Missing_SaysToLoadADriver()
+    {
+        using var root = new TempDir();
+
+        var e = Assert.Throws<FileProblemException>(() => WatchdogDevice.Open(root.File("dev/watchdog0"), "watchdog0", new WatchdogSysfs(root.Path)));
+
+        Assert.Equal(FileProblemKind.Missing, e.Kind);
+        Assert.Contains("modprobe softdog", e.Message);
+    }
+
+    [Fact]
+    public void Open_NodeWithoutIoctls_PetsByWriteAndRecordsSysfsBootstatus()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog", bootstatus: 0x20);
+
+        using var device = WatchdogDevice.Open(root.File("dev/watchdog0"), "watchdog0", new WatchdogSysfs(root.Path));
+        device.Pet();
+        device.Pet();
+
+        Assert.Null(device.Options);
+        Assert.Equal("Software Watchdog", device.Identity);
+        Assert.Equal(["watchdog reset"], device.ResetCause!.Causes);
+        Assert.Equal(32u, device.ResetCause.SysfsBootStatus);
+        Assert.Equal(new byte[] { 0, 0 }, File.ReadAllBytes(root.File("dev/watchdog0")));
+    }
+
+    [Fact]
+    public void Release_NotDisarming_WritesNoMagicCharacter()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog");
+        var device = WatchdogDevice.Open(root.File("dev/watchdog0"), "watchdog0", new WatchdogSysfs(root.Path));
+        device.Pet();
+
+        device.Release(disarm: false);
+
+        Assert.DoesNotContain((byte)'V', File.ReadAllBytes(root.File("dev/watchdog0")));
+    }
+
+    [Fact]
+    public void Release_DisarmingWithNowayoutOff_WritesVLast()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog", nowayout: false);
+        var device = WatchdogDevice.Open(root.File("dev/watchdog0"), "watchdog0", new WatchdogSysfs(root.Path));
+        device.Pet();
+
+        string what = device.Release(disarm: true);
+
+        Assert.Equal((byte)'V', File.ReadAllBytes(root.File("dev/watchdog0"))[^1]);
+        Assert.Contains("disarmed", what);
+    }
+
+    [Fact]
+    public void Release_DisarmingWithNowayout_RefusesMagicClose()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog", nowayout: true);
+        var device = WatchdogDevice.Open(root.File("dev/watchdog0"), "watchdog0", new WatchdogSysfs(root.Path));
+
+        string what = device.Release(disarm: true);
+
+        Assert.Empty(File.ReadAllBytes(root.File("dev/watchdog0")));
+        Assert.Contains("nowayout", what);
+    }
+}
+
+public sealed class ProbeTests
+{
+    [Fact]
+    public void TemperatureProbe_HwmonAndThermalZones_AreRead()
+    {
+        using var root = new TempDir();
+        root.Write("sys/class/hwmon/hwmon0/name", "coretemp\n");
+        root.Write("sys/class/hwmon/hwmon0/temp1_input", "45000\n");
+        root.Write("sys/class/hwmon/hwmon0/temp1_crit", "100000\n");
+        root.Write("sys/class/hwmon/hwmon0/temp1_label", "Package id 0\n");
+        root.Write("sys/class/thermal/thermal_zone0/type", "acpitz\n");
+        root.Write("sys/class/thermal/thermal_zone0/temp", "99000\n");
+        root.Write("sys/class/thermal/thermal_zone0/trip_point_0_type", "passive\n");
+        root.Write("sys/class/thermal/thermal_zone0/trip_point_0_temp", "90000\n");
+        root.Write("sys/class/thermal/thermal_zone0/trip_point_1_type", "critical\n");
+        root.Write("sys/class/thermal/thermal_zone0/trip_point_1_temp", "98000\n");
+
+        var probe = new TemperatureProbe(root.Path, null);
+        var readings = probe.Read();
+        var outcome = probe.Run(CancellationToken.None);
+
+        Assert.Equal([new("coretemp/Package id 0", 45000, 100000), new("thermal_zone0/acpitz", 99000, 98000)], readings);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Fail, outcome.Result);
+    }
+
+    [Fact]
+    public void EdacProbe_BurstBetweenRuns_Fails()
+    {
+        using var root = new TempDir();
+        root.Write("sys/devices/system/edac/mc/mc0/ce_count", "7\n");
+        var probe = new EdacProbe(root.Path, 10);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, probe.Run(CancellationToken.None).Result);
+
+        root.Write("sys/devices/system/edac/mc/mc0/ce_count", "30\n");
+
+        Assert.Equal(Appliance.Core.Health.CheckResult.Fail, probe.Run(CancellationToken.None).Result);
+    }
+
+    [Fact]
+    public void FileNrProbe_Missing_IsAnError()
+    {
+        using var root = new TempDir();
+
+        Assert.Equal(Appliance.Core.Health.CheckResult.Error, new FileNrProbe(root.Path, 90).Run(CancellationToken.None).Result);
+    }
+
+    [Fact]
+    public void FileNrProbe_RealProc_Passes()
+    {
+        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, new FileNrProbe("/", 90).Run(CancellationToken.None).Result);
+    }
+
+    [Fact]
+    public void ReadMachine_DmiAndDeviceTree_AreReadUnderRoot()
+    {
+        using var root = new TempDir();
+        root.Write("sys/class/dmi/id/product_name", "Standard PC (i440FX + PIIX, 1996)\n");
+        root.Write("sys/class/dmi/id/sys_vendor", "QEMU\n");
+        root.Write("proc/device-tree/compatible", "raspberrypi,4-model-b\0brcm,bcm2711\0");
+
+        var machine = BoardProfiles.ReadMachine(root.Path);
+
+        Assert.Equal("QEMU", machine.DmiSysVendor);
+        Assert.Equal(["raspberrypi,4-model-b", "brcm,bcm2711"], machine.Compatible);
+    }
+}

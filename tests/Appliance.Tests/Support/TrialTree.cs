@@ -1,0 +1,104 @@
+using Appliance.Core.Boot;
+using Appliance.Core.Grubenv;
+
+namespace Appliance.Tests.Support;
+
+/// <summary>
+/// A fake machine for the trial-boot commands: grub.cfg with a known-good and two trial entries
+/// sharing one kernel, a grubenv, /proc files, and a GRUB model that does what grub/appliance.cfg
+/// does before each boot (the VM suite checks the real GRUB against the same expectations).
+/// </summary>
+public sealed class TrialTree : IDisposable
+{
+    private const string Args = "root=/dev/vda1 ro console=ttyS0";
+    private int _boots;
+
+    public TrialTree()
+    {
+        Write("boot/vmlinuz-6.1", "kernel");
+        Write("boot/initrd.img-6.1", "initrd");
+        Write("boot/grub/grub.cfg", $$"""
+            set default=0
+            menuentry 'Debian good' --id good {
+              linux /boot/vmlinuz-6.1 {{Args}}
+              initrd /boot/initrd.img-6.1
+            }
+            menuentry 'Debian trial' --id trial {
+              linux /boot/vmlinuz-6.1 {{Args}} appliance.variant=trial
+              initrd /boot/initrd.img-6.1
+            }
+            menuentry 'Missing kernel' --id missing {
+              linux /boot/vmlinuz-missing {{Args}} appliance.variant=missing
+              initrd /boot/initrd.img-6.1
+            }
+            """);
+        File.WriteAllBytes(GrubEnvPath, GrubEnvBlock.Create().Bytes.ToArray());
+        Mounts("22 1 254:1 / / rw,relatime - ext4 /dev/vda1 rw");
+        Running("good");
+    }
+
+    public TempDir Dir { get; } = new();
+
+    public string Root => Dir.Path;
+
+    public string GrubEnvPath => Dir.File("boot/grub/grubenv");
+
+    public byte[] GrubEnvBytes => File.ReadAllBytes(GrubEnvPath);
+
+    public TrialState State => TrialState.From(GrubEnvBlock.Parse(GrubEnvBytes));
+
+    public string Write(string relative, string text) => Dir.Write(relative, text);
+
+    public void Mounts(params string[] lines) => Write("proc/self/mountinfo", string.Join("\n", lines) + "\n");
+
+    /// <summary>Starts a new boot of <paramref name="entry"/>: a fresh boot id and that entry's command line.</summary>
+    public void Running(string entry)
+    {
+        _boots++;
+        Write("proc/sys/kernel/random/boot_id", $"{_boots:x8}-0000-4000-8000-000000000000\n");
+        string extra = entry == "good" ? "" : $" appliance.variant={entry}";
+        string kernel = entry == "missing" ? "/boot/vmlinuz-missing" : "/boot/vmlinuz-6.1";
+        Write("proc/cmdline", $"BOOT_IMAGE={kernel} {Args}{extra}\n");
+    }
+
+    /// <summary>
+    /// What GRUB does on a boot (grub/appliance.cfg), then the kernel it picked starting:
+    /// returns the entry that reached userspace, as <paramref name="loads"/> decides for the trial.
+    /// </summary>
+    public string GrubBoots(bool loads = true)
+    {
+        var block = GrubEnvBlock.Parse(GrubEnvBytes);
+        var s = TrialState.From(block);
+        string entry = s.Good ?? "good";
+        if (s.Trial is { } trial)
+        {
+            if (s.Tries is >= 1 and <= 9)
+            {
+                block.Set(TrialVariables.Tries, (s.Tries.Value - 1).ToString());
+                block.Set(TrialVariables.Boot, TrialMachine.BootTrial);
+                entry = loads ? trial : s.Good ?? "good";
+            }
+            else
+            {
+                block.Set(TrialVariables.Boot, TrialMachine.BootRollback);
+                block.Set(TrialVariables.Failed, trial);
+                block.Set(TrialVariables.Trial, "");
+                block.Set(TrialVariables.Tries, "");
+            }
+        }
+
+        File.WriteAllBytes(GrubEnvPath, block.Bytes.ToArray());
+        Running(entry);
+        return entry;
+    }
+
+    /// <summary>A required greenboot-style check that fails (or passes) with the given output.</summary>
+    public void RequiredCheck(string name, int exitCode, string output)
+    {
+        Linux.Health.CheckTree.Script(Dir, $"etc/appliance/checks.d/required.d/{name}", $"echo '{output}'\nexit {exitCode}");
+    }
+
+    public CliResult Run(params string[] args) => InProcessCli.Run(["--root", Root, .. args]);
+
+    public void Dispose() => Dir.Dispose();
+}
