@@ -78,6 +78,7 @@ public sealed class ApplianceApp
         root.Subcommands.Add(UpgradeCommands.Build(_context));
         root.Subcommands.Add(BootCommands.Build(_context));
         root.Subcommands.Add(StatusCommand.Build(_context));
+        root.Subcommands.Add(CheckCommand.Build(_context));
         return root;
     }
 }

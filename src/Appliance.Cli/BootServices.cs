@@ -79,17 +79,9 @@ public sealed class BootServices
         var report = new HealthCheckRunner(_context.Time).RunAll(Config, Root, deadline, CancellationToken.None);
         return new HealthOutcome(
             report.Healthy,
-            report.Failures.Select(c => new FailingCheck(c.Name, CheckResultName(c.Result), c.Output)).ToList());
+            report.Failures.Select(c => new FailingCheck(c.Name, c.Result, c.Output)).ToList());
     }
 
-    private static string CheckResultName(Appliance.Core.Health.CheckResult result) => result switch
-    {
-        Appliance.Core.Health.CheckResult.Pass => "pass",
-        Appliance.Core.Health.CheckResult.Fail => "fail",
-        Appliance.Core.Health.CheckResult.Timeout => "timeout",
-        Appliance.Core.Health.CheckResult.Error => "error",
-        _ => "n/a",
-    };
 
     /// <summary>Applies an edit computed from the state read under the lock, so a concurrent change is not overwritten.</summary>
     public GrubEnvBlock Apply(Func<TrialState, EnvEdit> edit) =>

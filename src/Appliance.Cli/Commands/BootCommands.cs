@@ -92,7 +92,7 @@ public static class BootCommands
         context.Output.WriteLine($"appliance: {decision.Message}");
         foreach (var failure in health.Failures)
         {
-            context.Error.WriteLine($"appliance: check {failure.Name}: {failure.Result}{(failure.Output.Length > 0 ? ": " + failure.Output.Trim() : "")}");
+            context.Error.WriteLine($"appliance: check {failure.Name}: {Appliance.Core.Health.HealthEvaluator.Label(failure.Result)}{(failure.Output.Length > 0 ? ": " + failure.Output.Trim() : "")}");
         }
 
         if (decision.Reboot && reboot)

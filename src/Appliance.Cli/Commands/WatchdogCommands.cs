@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Appliance.Core.Json;
 using Appliance.Core.Watchdog;
+using Appliance.Linux.Config;
 using Appliance.Linux.Kernel;
 using Appliance.Linux.Notify;
 using Appliance.Linux.Watchdog;
@@ -23,7 +24,7 @@ public static class WatchdogCommands
 
         var configOption = new Option<string?>("--config")
         {
-            Description = $"The file holding the [Watchdog] section (default: <root>/{DefaultConfig}). Taken as given, not under --root.",
+            Description = $"Read [Watchdog] from this file only (default: <root>/{DefaultConfig} and its drop-ins <root>/etc/appliance/appliance.conf.d/*.conf). Taken as given, not under --root.",
             HelpName = "FILE",
         };
         var boardsOption = new Option<string?>("--boards")
@@ -49,18 +50,22 @@ public static class WatchdogCommands
     private static int Run(CliContext context, ParseResult parsed, Option<string?> configOption, Option<string?> boardsOption)
     {
         string root = parsed.GetValue(context.RootOption) ?? "/";
-        string config = parsed.GetValue(configOption) ?? Path.Combine(root, DefaultConfig);
+        string config = parsed.GetValue(configOption) ?? Path.Combine(root, DefaultConfig) + " (or a drop-in in appliance.conf.d)";
         string boards = parsed.GetValue(boardsOption) ?? BoardProfiles.DefaultDirectory(root);
         var log = context.Error;
 
         WatchdogSettings Load()
         {
-            if (!File.Exists(config))
+            if (parsed.GetValue(configOption) is { } explicitFile)
             {
-                return new WatchdogSettings();
+                return WatchdogConfig.Parse(File.ReadAllText(explicitFile), explicitFile);
             }
 
-            return WatchdogConfig.Parse(File.ReadAllText(config), config);
+            // The shared loader: appliance.conf, then appliance.conf.d/*.conf, each checked for
+            // ownership and mode; its errors (in any section) stop the daemon as they stop every command.
+            var loaded = ConfigLoader.Read(root);
+            loaded.Require();
+            return WatchdogConfig.Parse(loaded.Sources);
         }
 
         var systemd = SystemdWatchdog.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
@@ -97,6 +102,11 @@ public static class WatchdogCommands
         {
             log.WriteLine($"appliance: {e.Message}");
             return ExitCodes.Config;
+        }
+        catch (FileNotFoundException e)
+        {
+            log.WriteLine($"appliance: {e.FileName}: no such config file; fix --config");
+            return ExitCodes.NoInput;
         }
         catch (WatchdogSelectionException e)
         {

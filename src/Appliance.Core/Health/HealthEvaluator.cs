@@ -28,7 +28,8 @@ public static class HealthEvaluator
         }
     }
 
-    private static string Label(CheckResult result) => result switch
+    /// <summary>How a result reads in a sentence: "failed", "timed out", "could not run".</summary>
+    public static string Label(CheckResult result) => result switch
     {
         CheckResult.Fail => "failed",
         CheckResult.Timeout => "timed out",

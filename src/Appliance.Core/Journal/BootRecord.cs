@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Appliance.Core.Health;
 
 namespace Appliance.Core.Journal;
 
@@ -43,5 +44,5 @@ public sealed record BootRecord
 
 public sealed record FailingCheck(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("result")] string Result,
+    [property: JsonPropertyName("result")] CheckResult Result,
     [property: JsonPropertyName("output")] string Output);

@@ -155,10 +155,18 @@ public static partial class PanicLog
         string headline = lines[crashLine];
         if (headline.Contains(PanicMarker, StringComparison.Ordinal))
         {
-            string? cause = lines.Take(crashLine).LastOrDefault(l => OopsMarkers.Any(m => l.Contains(m, StringComparison.Ordinal)));
-            if (cause is not null)
+            int cause = lines.FindLastIndex(crashLine - 1 < 0 ? 0 : crashLine - 1, crashLine, IsOopsLine);
+            for (int k = cause - 1; cause > 0 && k >= Math.Max(0, cause - OopsReportLead); k--)
             {
-                headline += " after " + cause;
+                if (IsOopsLine(lines[k]))
+                {
+                    cause = k;
+                }
+            }
+
+            if (cause >= 0)
+            {
+                headline += " after " + lines[cause];
             }
         }
 
@@ -166,6 +174,15 @@ public static partial class PanicLog
         var context = lines.Skip(from).Take(contextLines + 1);
         return $"{source}: {headline}\n" + string.Join('\n', context);
     }
+
+    /// <summary>
+    /// How far above an "Oops:" line the line that opened the same report may be: x86 prints
+    /// "BUG: kernel NULL pointer dereference", two "#PF:" lines and the page-table walk first
+    /// (arch/x86/mm/fault.c show_fault_oops), then "Oops:" (arch/x86/kernel/dumpstack.c __die).
+    /// </summary>
+    private const int OopsReportLead = 8;
+
+    private static bool IsOopsLine(string line) => OopsMarkers.Any(m => line.Contains(m, StringComparison.Ordinal));
 
     /// <summary>Removes the syslog level and timestamp pstore and dmesg put before a message.</summary>
     public static string StripPrefix(string line) => LogPrefix().Replace(line, "").Trim();

@@ -44,17 +44,23 @@ internal sealed record Token(TokenKind Kind, int Line, string Value = "", bool I
 internal sealed class GrubScriptLexer
 {
     private readonly string _text;
+
+    // A last line cut at a NUL is empty here but still a line for GRUB, so a backslash-newline
+    // before it continues into it rather than into nothing.
+    private readonly bool _lastLineCut;
+
     private int _pos;
     private int _line = 1;
 
-    private GrubScriptLexer(string text)
+    private GrubScriptLexer(string text, bool lastLineCut)
     {
         _text = text;
+        _lastLineCut = lastLineCut;
     }
 
     public static List<Token> Tokenize(string text)
     {
-        var lexer = new GrubScriptLexer(AsGrubReadsLines(text));
+        var lexer = new GrubScriptLexer(AsGrubReadsLines(text, out bool lastLineCut), lastLineCut);
         var tokens = new List<Token>();
         while (true)
         {
@@ -72,8 +78,9 @@ internal sealed class GrubScriptLexer
     /// (grub-core/normal/main.c) drops every carriage return, inside quotes too, and a line is then
     /// a C string, so a NUL ends it.
     /// </summary>
-    private static string AsGrubReadsLines(string text)
+    private static string AsGrubReadsLines(string text, out bool lastLineCut)
     {
+        lastLineCut = false;
         if (text.AsSpan().IndexOfAny('\r', '\0') < 0)
         {
             return text;
@@ -98,12 +105,7 @@ internal sealed class GrubScriptLexer
             }
         }
 
-        // A last line cut at a NUL is still a line, which a backslash-newline before it may continue into.
-        if (cut)
-        {
-            clean.Append('\n');
-        }
-
+        lastLineCut = cut;
         return clean.ToString();
     }
 
@@ -188,7 +190,7 @@ internal sealed class GrubScriptLexer
             {
                 case '\\':
                     plain = false;
-                    if (At(_pos + 1) == '\n' && _pos + 2 >= _text.Length)
+                    if (At(_pos + 1) == '\n' && _pos + 2 >= _text.Length && !_lastLineCut)
                     {
                         throw new GrubConfigException(_line, "backslash-newline at the end of the file continues into nothing");
                     }

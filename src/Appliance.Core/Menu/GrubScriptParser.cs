@@ -20,7 +20,10 @@ internal sealed record ConditionalNode(IReadOnlyList<ScriptNode> Body, int Line)
 /// <c>{ ... }</c> at its end (that is all <c>menuentry</c> and <c>submenu</c> are); plus
 /// <c>if/elif/else/fi</c>, <c>for/while/until ... do ... done</c> and, at the top level only,
 /// <c>function NAME { ... }</c>. Reserved words count only where a command starts. What
-/// parser.y rejects is rejected here, with the line, as <see cref="GrubConfigException"/>.
+/// parser.y rejects is rejected here, with the line, as <see cref="GrubConfigException"/>
+/// (the tests hold this against GRUB's own grub-script-check). Two limits are ours: nesting
+/// deeper than <see cref="MaxNesting"/> is rejected, and a single token longer than the
+/// lexer's YYLMAX, which makes GRUB abort, is accepted.
 /// </summary>
 internal sealed class GrubScriptParser
 {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Appliance.Core.Boot;
+using Appliance.Core.Health;
 using Appliance.Core.Journal;
 
 namespace Appliance.Core.Status;
@@ -71,7 +72,7 @@ public sealed record StatusReport
     {
         string checks = cause.FailingChecks.Count == 0
             ? ""
-            : "; failing checks: " + string.Join(", ", cause.FailingChecks.Select(c => $"{c.Name} ({c.Result}{(c.Output.Length > 0 ? ": " + FirstLine(c.Output) : "")})"));
+            : "; failing checks: " + string.Join(", ", cause.FailingChecks.Select(c => $"{c.Name} ({HealthEvaluator.Label(c.Result)}{(c.Output.Length > 0 ? ": " + FirstLine(c.Output) : "")})"));
         string forensics = cause.Forensics.Count == 0 ? "" : "; " + string.Join("; ", cause.Forensics.Select(FirstLine));
         string why = ReferenceEquals(record, cause) ? "" : $" (on {cause.Time:yyyy-MM-dd HH:mm:ss}Z: {cause.Message})";
         return $"rollback at {record.Time:yyyy-MM-dd HH:mm:ss}Z: {record.Message}{why}{checks}{forensics}";

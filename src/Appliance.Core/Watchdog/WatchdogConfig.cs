@@ -20,8 +20,12 @@ public static class WatchdogConfig
 {
     public const string Section = "Watchdog";
 
-    public static WatchdogSettings Parse(string text, string source)
+    public static WatchdogSettings Parse(string text, string source) => Parse([(source, text)]);
+
+    /// <summary>Parses the main file and its drop-ins in order (ConfigLoadResult.Sources): a later file wins key by key, list keys accumulate, as in systemd drop-ins.</summary>
+    public static WatchdogSettings Parse(IEnumerable<(string Path, string Text)> sources)
     {
+        string source = "(no file)";
         var settings = new WatchdogSettings();
         var devices = new List<DeviceSelector>();
         var checks = new List<CommandSpec>();
@@ -29,144 +33,149 @@ public static class WatchdogConfig
         string? gpioChip = null;
         uint? gpioLine = null;
         var gpio = new GpioWatchdogSettings { Chip = "", Line = 0 };
-        bool inSection = false;
         int number = 0;
 
-        foreach (string raw in text.Split('\n'))
+        foreach (var (path, text) in sources)
         {
-            number++;
-            string line = raw.Trim();
-            if (line.Length == 0 || line[0] is '#' or ';')
+            source = path;
+            number = 0;
+            bool inSection = false;
+            foreach (string raw in text.Split('\n'))
             {
-                continue;
-            }
-
-            if (line[0] == '[')
-            {
-                if (!line.EndsWith(']'))
+                number++;
+                string line = raw.Trim();
+                if (line.Length == 0 || line[0] is '#' or ';')
                 {
-                    throw new WatchdogConfigException(source, number, $"section header '{line}' has no closing ']'");
+                    continue;
                 }
 
-                inSection = line[1..^1].Trim() == Section;
-                continue;
-            }
-
-            if (!inSection)
-            {
-                continue;
-            }
-
-            int equals = line.IndexOf('=');
-            if (equals <= 0)
-            {
-                throw new WatchdogConfigException(source, number, $"expected Key=Value, got '{line}'");
-            }
-
-            string key = line[..equals].Trim();
-            string value = line[(equals + 1)..].Trim();
-            int at = number;
-            T Value<T>(Func<string, T> parse)
-            {
-                try
+                if (line[0] == '[')
                 {
-                    return parse(value);
-                }
-                catch (FormatException e)
-                {
-                    throw new WatchdogConfigException(source, at, $"{key}: {e.Message}");
-                }
-            }
+                    if (!line.EndsWith(']'))
+                    {
+                        throw new WatchdogConfigException(source, number, $"section header '{line}' has no closing ']'");
+                    }
 
-            switch (key)
-            {
-                case "Device":
-                    if (value.Length == 0) { devices.Clear(); } else { devices.Add(DeviceSelector.Parse(value)); }
-                    break;
-                case "Timeout":
-                    settings = settings with { TimeoutSeconds = Value(v => Integer(v, 1, 65535)) };
-                    break;
-                case "Pretimeout":
-                    settings = settings with { PretimeoutSeconds = Value(v => Integer(v, 0, 65535)) };
-                    break;
-                case "PretimeoutGovernor":
-                    settings = settings with { PretimeoutGovernor = value.Length == 0 ? null : value };
-                    break;
-                case "Interval":
-                    settings = settings with { Interval = Value(Duration) };
-                    break;
-                case "MagicCloseOnStop":
-                    settings = settings with { MagicCloseOnStop = Value(Boolean) };
-                    break;
-                case "Grace":
-                    settings = settings with { Grace = Value(Duration) };
-                    break;
-                case "Repair":
-                    settings = settings with { Repair = value.Length == 0 ? null : Value(Command) };
-                    break;
-                case "RepairTimeout":
-                    settings = settings with { RepairTimeout = Value(Duration) };
-                    break;
-                case "CheckInterval":
-                    settings = settings with { CheckInterval = Value(Duration) };
-                    break;
-                case "CheckTimeout":
-                    settings = settings with { CheckTimeout = Value(Duration) };
-                    break;
-                case "Check":
-                    if (value.Length == 0) { checks.Clear(); } else { checks.Add(Value(Command)); }
-                    break;
-                case "BuiltinChecks":
-                    builtins = Value(ParseBuiltins);
-                    break;
-                case "MaxTemperature":
-                    settings = settings with { MaxTemperatureCelsius = Value(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)) };
-                    break;
-                case "MaxCorrectedErrorsPerInterval":
-                    settings = settings with { MaxCorrectedErrorsPerInterval = Value(v => Integer(v, 0, int.MaxValue)) };
-                    break;
-                case "MaxFileDescriptorPercent":
-                    settings = settings with { MaxFileDescriptorPercent = Value(v => Integer(v, 1, 100)) };
-                    break;
-                case "OutputLimitBytes":
-                    settings = settings with { OutputLimitBytes = Value(v => Integer(v, 64, 64 * 1024 * 1024)) };
-                    break;
-                case "RealtimePriority":
-                    settings = settings with { RealtimePriority = value is "" or "no" ? null : Value(v => Integer(v, 1, 99)) };
-                    break;
-                case "LockMemory":
-                    settings = settings with { LockMemory = Value(Boolean) };
-                    break;
-                case "OomScoreAdjust":
-                    settings = settings with { OomScoreAdjust = value.Length == 0 ? null : Value(v => Integer(v, -1000, 1000)) };
-                    break;
-                case "GpioChip":
-                    gpioChip = value.Length == 0 ? null : value;
-                    break;
-                case "GpioLine":
-                    gpioLine = (uint)Value(v => Integer(v, 0, 63));
-                    break;
-                case "GpioMode":
-                    gpio = gpio with { Mode = Value(v => v switch { "toggle" => GpioPetMode.Toggle, "pulse" => GpioPetMode.Pulse, _ => throw new FormatException($"expected toggle or pulse, got '{v}'") }) };
-                    break;
-                case "GpioPulse":
-                    gpio = gpio with { Pulse = Value(Duration) };
-                    break;
-                case "GpioTimeout":
-                    gpio = gpio with { Timeout = Value(Duration) };
-                    break;
-                case "GpioActiveLow":
-                    gpio = gpio with { ActiveLow = Value(Boolean) };
-                    break;
-                case "Board":
-                    settings = settings with { Board = value.Length == 0 ? "auto" : value };
-                    break;
-                case "StatusLed":
-                    var led = Value(StatusLedSettings.Parse);
-                    settings = settings with { StatusLed = led, StatusLedDisabled = led is null };
-                    break;
-                default:
-                    throw new WatchdogConfigException(source, number, $"unknown key '{key}' in [{Section}]; see 'appliance watchdog run --help' for the keys");
+                    inSection = line[1..^1].Trim() == Section;
+                    continue;
+                }
+
+                if (!inSection)
+                {
+                    continue;
+                }
+
+                int equals = line.IndexOf('=');
+                if (equals <= 0)
+                {
+                    throw new WatchdogConfigException(source, number, $"expected Key=Value, got '{line}'");
+                }
+
+                string key = line[..equals].Trim();
+                string value = line[(equals + 1)..].Trim();
+                int at = number;
+                T Value<T>(Func<string, T> parse)
+                {
+                    try
+                    {
+                        return parse(value);
+                    }
+                    catch (FormatException e)
+                    {
+                        throw new WatchdogConfigException(source, at, $"{key}: {e.Message}");
+                    }
+                }
+
+                switch (key)
+                {
+                    case "Device":
+                        if (value.Length == 0) { devices.Clear(); } else { devices.Add(DeviceSelector.Parse(value)); }
+                        break;
+                    case "Timeout":
+                        settings = settings with { TimeoutSeconds = Value(v => Integer(v, 1, 65535)) };
+                        break;
+                    case "Pretimeout":
+                        settings = settings with { PretimeoutSeconds = Value(v => Integer(v, 0, 65535)) };
+                        break;
+                    case "PretimeoutGovernor":
+                        settings = settings with { PretimeoutGovernor = value.Length == 0 ? null : value };
+                        break;
+                    case "Interval":
+                        settings = settings with { Interval = Value(Duration) };
+                        break;
+                    case "MagicCloseOnStop":
+                        settings = settings with { MagicCloseOnStop = Value(Boolean) };
+                        break;
+                    case "Grace":
+                        settings = settings with { Grace = Value(Duration) };
+                        break;
+                    case "Repair":
+                        settings = settings with { Repair = value.Length == 0 ? null : Value(Command) };
+                        break;
+                    case "RepairTimeout":
+                        settings = settings with { RepairTimeout = Value(Duration) };
+                        break;
+                    case "CheckInterval":
+                        settings = settings with { CheckInterval = Value(Duration) };
+                        break;
+                    case "CheckTimeout":
+                        settings = settings with { CheckTimeout = Value(Duration) };
+                        break;
+                    case "Check":
+                        if (value.Length == 0) { checks.Clear(); } else { checks.Add(Value(Command)); }
+                        break;
+                    case "BuiltinChecks":
+                        builtins = Value(ParseBuiltins);
+                        break;
+                    case "MaxTemperature":
+                        settings = settings with { MaxTemperatureCelsius = Value(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)) };
+                        break;
+                    case "MaxCorrectedErrorsPerInterval":
+                        settings = settings with { MaxCorrectedErrorsPerInterval = Value(v => Integer(v, 0, int.MaxValue)) };
+                        break;
+                    case "MaxFileDescriptorPercent":
+                        settings = settings with { MaxFileDescriptorPercent = Value(v => Integer(v, 1, 100)) };
+                        break;
+                    case "OutputLimitBytes":
+                        settings = settings with { OutputLimitBytes = Value(v => Integer(v, 64, 64 * 1024 * 1024)) };
+                        break;
+                    case "RealtimePriority":
+                        settings = settings with { RealtimePriority = value is "" or "no" ? null : Value(v => Integer(v, 1, 99)) };
+                        break;
+                    case "LockMemory":
+                        settings = settings with { LockMemory = Value(Boolean) };
+                        break;
+                    case "OomScoreAdjust":
+                        settings = settings with { OomScoreAdjust = value.Length == 0 ? null : Value(v => Integer(v, -1000, 1000)) };
+                        break;
+                    case "GpioChip":
+                        gpioChip = value.Length == 0 ? null : value;
+                        break;
+                    case "GpioLine":
+                        gpioLine = (uint)Value(v => Integer(v, 0, 63));
+                        break;
+                    case "GpioMode":
+                        gpio = gpio with { Mode = Value(v => v switch { "toggle" => GpioPetMode.Toggle, "pulse" => GpioPetMode.Pulse, _ => throw new FormatException($"expected toggle or pulse, got '{v}'") }) };
+                        break;
+                    case "GpioPulse":
+                        gpio = gpio with { Pulse = Value(Duration) };
+                        break;
+                    case "GpioTimeout":
+                        gpio = gpio with { Timeout = Value(Duration) };
+                        break;
+                    case "GpioActiveLow":
+                        gpio = gpio with { ActiveLow = Value(Boolean) };
+                        break;
+                    case "Board":
+                        settings = settings with { Board = value.Length == 0 ? "auto" : value };
+                        break;
+                    case "StatusLed":
+                        var led = Value(StatusLedSettings.Parse);
+                        settings = settings with { StatusLed = led, StatusLedDisabled = led is null };
+                        break;
+                    default:
+                        throw new WatchdogConfigException(source, number, $"unknown key '{key}' in [{Section}]; see 'appliance watchdog run --help' for the keys");
+                }
             }
         }
 

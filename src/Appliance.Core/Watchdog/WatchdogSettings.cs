@@ -154,7 +154,7 @@ public sealed record WatchdogSettings
     /// <summary>SCHED_FIFO priority (1-99) for the pet thread; null leaves it SCHED_OTHER.</summary>
     public int? RealtimePriority { get; init; }
 
-    /// <summary>mlockall(MCL_CURRENT|MCL_FUTURE): the pet path never waits on a page-in under memory pressure.</summary>
+    /// <summary>mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT): once touched, the pet path never waits on a page-in under memory pressure.</summary>
     public bool LockMemory { get; init; }
 
     /// <summary>Written to /proc/self/oom_score_adj; -1000 makes the OOM killer pass the daemon by.</summary>

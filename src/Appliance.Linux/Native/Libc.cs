@@ -134,4 +134,7 @@ internal static partial class Libc
 
     [LibraryImport("libc")]
     public static partial uint geteuid();
+
+    // include/uapi/asm-generic/mman-common.h: MCL_ONFAULT 4 (Linux 4.4+).
+    public const int MCL_ONFAULT = 4;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Files;
 using Appliance.Linux.Notify;

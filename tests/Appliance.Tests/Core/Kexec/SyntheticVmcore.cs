@@ -14,7 +14,6 @@ public sealed class SyntheticVmcore
 {
     public const ulong KernelBase = 0xffffffff81000000;
     public const ulong RamBase = 0xffff888000000000;
-    private const int KernelSize = 64 * 1024;
     private const ulong PrbSymbol = KernelBase + 0x100;
     private const ulong RingStruct = KernelBase + 0x200;
     private const ulong DataRing = KernelBase + 0x1000;
@@ -32,8 +31,9 @@ public sealed class SyntheticVmcore
 
     public byte[] Build()
     {
-        byte[] kernel = new byte[KernelSize];
         int ringSize = 1 << RingBits;
+        int kernelSize = (int)(DataRing - KernelBase) + ringSize;
+        byte[] kernel = new byte[kernelSize];
         ulong lpos = 0;
         ulong id = 0xfffffffffffff000;
         foreach (string record in Records)
@@ -74,7 +74,7 @@ public sealed class SyntheticVmcore
         const int phnum = 3;
         long noteOffset = 64 + (56 * phnum);
         long kernelOffset = (noteOffset + note.Length + 4095) & ~4095L;
-        long ramOffset = kernelOffset + KernelSize;
+        long ramOffset = kernelOffset + kernelSize;
         var file = new byte[ramOffset + Ram.Length];
         var header = file.AsSpan();
         header[0] = 0x7f;
@@ -89,7 +89,7 @@ public sealed class SyntheticVmcore
         BinaryPrimitives.WriteUInt16LittleEndian(header[0x36..], 56);
         BinaryPrimitives.WriteUInt16LittleEndian(header[0x38..], phnum);
         ProgramHeader(file, 0, 4, noteOffset, 0, 0, note.Length);
-        ProgramHeader(file, 1, 1, kernelOffset, KernelBase, 0x1000000, KernelSize);
+        ProgramHeader(file, 1, 1, kernelOffset, KernelBase, 0x1000000, kernelSize);
         ProgramHeader(file, 2, 1, ramOffset, RamBase, 0, Ram.Length);
         note.CopyTo(file, noteOffset);
         kernel.CopyTo(file, kernelOffset);

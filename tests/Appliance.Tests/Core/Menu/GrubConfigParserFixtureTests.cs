@@ -223,6 +223,25 @@ public sealed class GrubConfigParserFixtureTests
         Assert.Equal(144, menu.Entries[0].Line);
     }
 
+    [Fact]
+    public void Parse_Debian12GrubMkconfigOutput_SimpleEntryAndAdvancedSubmenu()
+    {
+        const string uuid = "0b3c2f0e-1111-4222-8333-444455556666";
+        const string kernel = "/boot/vmlinuz-6.1.0-56-amd64";
+        const string initrd = "/boot/initrd.img-6.1.0-56-amd64";
+
+        var menu = MenuFixtures.Parse("generated/debian-12-grub-mkconfig.grub.cfg");
+
+        AssertEntries(
+            [
+                E($"gnulinux-simple-{uuid}", "Debian GNU/Linux", $"gnulinux-simple-{uuid}", kernel, [initrd], "root=/dev/vda1 ro quiet"),
+                E($"gnulinux-advanced-{uuid}>gnulinux-6.1.0-56-amd64-advanced-{uuid}", "Debian GNU/Linux, with Linux 6.1.0-56-amd64", $"gnulinux-6.1.0-56-amd64-advanced-{uuid}", kernel, [initrd], "root=/dev/vda1 ro quiet"),
+                E($"gnulinux-advanced-{uuid}>gnulinux-6.1.0-56-amd64-recovery-{uuid}", "Debian GNU/Linux, with Linux 6.1.0-56-amd64 (recovery mode)", $"gnulinux-6.1.0-56-amd64-recovery-{uuid}", kernel, [initrd], "root=/dev/vda1 ro single"),
+            ],
+            menu.Entries);
+        Assert.Equal(["Debian GNU/Linux", "Advanced options for Debian GNU/Linux"], menu.Items.Select(i => i.Title));
+    }
+
     [Theory]
     [MemberData(nameof(MenuFixtures.AllNames), MemberType = typeof(MenuFixtures))]
     public void Resolve_EveryFixtureEntryPath_ReturnsThatVeryEntry(string fixture)

@@ -22,7 +22,7 @@ public sealed class BootJournalTests : IDisposable
         Result = result,
         Message = "boot is healthy",
         Entry = "good",
-        FailingChecks = [new FailingCheck("load", "fail", "load 9.1 > 4")],
+        FailingChecks = [new FailingCheck("load", Appliance.Core.Health.CheckResult.Fail, "load 9.1 > 4")],
     };
 
     [Fact]

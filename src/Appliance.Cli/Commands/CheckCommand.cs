@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json;
+using Appliance.Core.Health;
+using Appliance.Core.Json;
+using Appliance.Linux.Health;
+
+namespace Appliance.Cli.Commands;
+
+/// <summary><c>appliance check</c>: run the health checks now, as the validator and the watchdog daemon would, and show every result.</summary>
+public static class CheckCommand
+{
+    public static Command Build(CliContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the health report as one JSON object" };
+        var deadline = new Option<int?>("--deadline") { Description = "Seconds all checks may take (default: [Boot] ValidateDeadlineSec)", HelpName = "SEC" };
+        var check = new Command("check", "Run the health checks (checks.d and built-ins) and report; exit 1 when a required check fails") { json, deadline };
+        check.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : services.Config.Boot.ValidateDeadline;
+            var report = new HealthCheckRunner(context.Time).RunAll(services.Config, services.Root, limit, CancellationToken.None);
+            if (parsed.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.HealthReport));
+            }
+            else
+            {
+                foreach (var c in report.Checks)
+                {
+                    string required = c.Required ? "required" : "wanted";
+                    string output = c.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+                    context.Output.WriteLine($"{Mark(c.Result),-5} {c.Name,-24} {required,-8} {c.DurationMs,6} ms  {output}");
+                }
+
+                context.Output.WriteLine(report.Healthy ? "healthy" : "UNHEALTHY: " + string.Join(", ", report.Failures.Select(f => f.Name)));
+            }
+
+            return report.Healthy ? ExitCodes.Ok : ExitCodes.BootNotGood;
+        }));
+        return check;
+    }
+
+    private static string Mark(CheckResult result) => result switch
+    {
+        CheckResult.Pass => "ok",
+        CheckResult.NotApplicable => "n/a",
+        _ => HealthEvaluator.Label(result),
+    };
+}
