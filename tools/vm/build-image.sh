@@ -30,6 +30,7 @@ need mkfs.ext4 e2fsprogs
 need cpio cpio
 need depmod kmod
 need gzip gzip
+need grub-script-check grub-common
 [ -f /usr/lib/grub/i386-pc/boot.img ] ||
   { echo "build-image: /usr/lib/grub/i386-pc missing; install the Debian package 'grub-pc-bin'" >&2; exit 1; }
 
@@ -78,7 +79,8 @@ module_list=$(module_paths $modules)
 # Everything that shapes the image; any change triggers a rebuild.
 stamp=$(
   {
-    for f in "$0" "$here/init.sh" "$here/grub.cfg.in" "$kernel" "$busybox" "$appliance" /usr/lib/grub/i386-pc/boot.img; do
+    for f in "$0" "$here/init.sh" "$here/grub.cfg.in" "$here/app-check.sh" "$here/appliance.conf" \
+      "$repo/grub/01_appliance" "$repo/grub/appliance.cfg" "$kernel" "$busybox" "$appliance" /usr/lib/grub/i386-pc/boot.img; do
       sha256sum < "$f"
     done
     for m in $module_list; do echo "$m"; sha256sum < "$moddir/$m"; done
@@ -110,6 +112,14 @@ for applet in $("$busybox" --list-full); do
 done
 install -m 0755 "$here/init.sh" "$initrd/init"
 
+# Appliance's configuration and health checks. The agent refuses checks and
+# config that are group/world-writable or (as root) not owned by root: cpio
+# -R 0:0 below makes everything root-owned; the modes are set explicitly here
+# and every directory loses group/other write, whatever the build umask was.
+install -d -m 0755 "$initrd/etc/appliance/checks.d/required.d" "$initrd/var/lib/appliance"
+install -m 0644 "$here/appliance.conf" "$initrd/etc/appliance/appliance.conf"
+install -m 0755 "$here/app-check.sh" "$initrd/etc/appliance/checks.d/required.d/50-app"
+
 for m in $module_list; do
   mkdir -p "$initrd/lib/modules/$kver/$(dirname "$m")"
   cp "$moddir/$m" "$initrd/lib/modules/$kver/$m"
@@ -126,6 +136,7 @@ if ldd "$appliance" >/dev/null 2>&1; then
   done
 fi
 
+chmod -R go-w "$initrd"
 (cd "$initrd" && find . -print0 | LC_ALL=C sort -z | cpio --null --quiet -o -H newc -R 0:0) | gzip -1 -n > "$work/initrd.img"
 
 # ---- /boot tree for the ext4 partition ----
@@ -133,10 +144,22 @@ bootfs=$work/bootfs
 mkdir -p "$bootfs/boot/grub"
 cp "$kernel" "$bootfs/boot/vmlinuz"
 cp "$work/initrd.img" "$bootfs/boot/initrd.img"
-sed -e "s#@KERNEL@#/boot/vmlinuz#g" \
-    -e "s#@INITRD@#/boot/initrd.img#g" \
-    -e "s#@CMDLINE@#console=ttyS0,115200 panic=5 quiet#g" \
-    "$here/grub.cfg.in" > "$bootfs/boot/grub/grub.cfg"
+# The trial-boot logic is the real grub/appliance.cfg, emitted by the real
+# grub-mkconfig drop-in grub/01_appliance (run as grub-mkconfig runs it) in
+# place of the @APPLIANCE_DROPIN@ line, right after the 00_header-like block.
+(cd "$repo" && APPLIANCE_GRUB_CFG=grub/appliance.cfg ./grub/01_appliance) > "$work/01_appliance.out"
+grep -q '^### BEGIN grub/appliance.cfg' "$work/01_appliance.out" ||
+  { echo "build-image: grub/01_appliance did not emit grub/appliance.cfg" >&2; exit 1; }
+awk -v dropin="$work/01_appliance.out" '
+  $0 == "@APPLIANCE_DROPIN@" { while ((getline line < dropin) > 0) print line; found = 1; next }
+  { print }
+  END { if (!found) { print "build-image: no @APPLIANCE_DROPIN@ line in grub.cfg.in" > "/dev/stderr"; exit 1 } }
+' "$here/grub.cfg.in" |
+  sed -e "s#@KERNEL@#/boot/vmlinuz#g" \
+      -e "s#@INITRD@#/boot/initrd.img#g" \
+      -e "s#@CMDLINE@#console=ttyS0,115200 panic=5 quiet#g" > "$bootfs/boot/grub/grub.cfg"
+grub-script-check "$bootfs/boot/grub/grub.cfg" ||
+  { echo "build-image: grub-script-check rejects the generated grub.cfg" >&2; exit 1; }
 grub-editenv "$bootfs/boot/grub/grubenv" create
 
 # ---- GRUB core.img ----

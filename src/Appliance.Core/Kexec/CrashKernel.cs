@@ -320,7 +320,7 @@ public static class CrashKernel
         {
             string asked = request is null ? "" : $" ({Parameter}={request.Text})";
             return ReservationVerdict.Fail(
-                $"the crash reservation is {FormatSize(reservedBytes)}{asked}, too small: the rescue kernel and initramfs take {FormatSize(imageBytes)} and need about {FormatSize(HeadroomBytes)} more to boot; replace it with {Parameter}={suggestion}: {HowToReserve(suggestion)}");
+                $"the crash reservation is {FormatSize(reservedBytes)}{asked}, too small: the rescue kernel and initramfs take {FormatSize(imageBytes)} and need about {FormatSize(HeadroomBytes)} more to boot; {HowToReserve(suggestion)}, in place of the current {Parameter}=");
         }
 
         if (reservedBytes < RecommendedBytes)

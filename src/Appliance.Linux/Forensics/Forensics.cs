@@ -148,7 +148,15 @@ public static class Forensics
         }
 
         var ordered = PstoreHeader.InReadingOrder(texts.Keys, f => texts[f]);
-        return (string.Join('\n', ordered.Select(f => texts[f])), ordered);
+        return (string.Join('\n', ordered.Select(f => WithoutHeader(texts[f]))), ordered);
+    }
+
+    /// <summary>The record's text without pstore's "Panic#1 Part1" line, which is not part of the log.</summary>
+    private static string WithoutHeader(string text)
+    {
+        int newline = text.IndexOf('\n');
+        string first = newline < 0 ? text : text[..newline];
+        return PstoreHeader.Parse(first) is null ? text : text[(newline < 0 ? text.Length : newline + 1)..];
     }
 
     private static VmcoreLog? ReadVmcore(string path, int limitBytes, long scanBudget, List<string> notes)

@@ -114,7 +114,7 @@ public sealed class GrubConfigParserFuzzTests
             }
         }));
 
-        Assert.True(accepted > 100 && rejected > 100 && entries > 1000, $"accepted {accepted} (with {entries} entries), rejected {rejected}");
+        Assert.True(accepted > 300 && rejected > 300 && entries > 1000, $"accepted {accepted} (with {entries} entries), rejected {rejected}");
     }
 
     [Fact]

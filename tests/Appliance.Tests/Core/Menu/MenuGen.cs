@@ -27,13 +27,23 @@ public static class MenuGen
         (1, ArbMap.Default.GeneratorFor<string>().Select(s => s ?? string.Empty)),
         (3, SyntaxSoup));
 
-    /// <summary>One edit to a fixture; positions are fractions of the text's length, a range is up to 400 characters.</summary>
-    public sealed record Mutation(int Kind, double At, double To, double Length, string Insert)
+    /// <summary>
+    /// One edit to a fixture; positions are fractions of the text's length, a range is up to 400
+    /// characters, widened to whole lines when <see cref="WholeLines"/> (which keeps more results parseable).
+    /// </summary>
+    public sealed record Mutation(int Kind, bool WholeLines, double At, double To, double Length, string Insert)
     {
         public string Apply(string text)
         {
             int at = (int)(At * text.Length);
             int length = Math.Min((int)(Length * 400), text.Length - at);
+            if (WholeLines)
+            {
+                at = at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1;
+                int end = text.IndexOf('\n', Math.Min(text.Length, at + length));
+                length = (end < 0 ? text.Length : end + 1) - at;
+            }
+
             string piece = text.Substring(at, length);
             string without = text.Remove(at, length);
             return Kind switch
@@ -47,18 +57,20 @@ public static class MenuGen
             };
         }
 
-        public override string ToString() => $"kind {Kind} at {At:F3} to {To:F3} length {Length:F3} insert {JsonSerializer.Serialize(Insert)}";
+        public override string ToString() => $"kind {Kind}{(WholeLines ? " lines" : "")} at {At:F3} to {To:F3} length {Length:F3} insert {JsonSerializer.Serialize(Insert)}";
     }
 
     public static readonly Gen<double> Fraction = Gen.Choose(0, 1000).Select(n => n / 1000.0);
 
     public static readonly Gen<Mutation> MutationGen =
         from kind in Gen.Choose(0, 5)
+        from wholeLines in Gen.Elements(true, false)
         from at in Fraction
         from to in Fraction
         from length in Fraction
-        from insert in SyntaxSoup
-        select new Mutation(kind, at, to, length, insert);
+        from n in Gen.Choose(1, 4)
+        from pieces in Gen.ArrayOf(Gen.Elements(Syntax), n)
+        select new Mutation(kind, wholeLines, at, to, length, string.Concat(pieces));
 
     public static readonly Gen<(string Fixture, Mutation[] Mutations)> MutatedFixture =
         from fixture in Gen.Elements(Fixtures)

@@ -139,3 +139,27 @@ public sealed class WatchdogConfigTests
         Assert.Null(StatusLedSettings.Parse("none"));
     }
 }
+
+public sealed class WatchdogConfigDropInTests
+{
+    [Fact]
+    public void Parse_DropInAfterMain_WinsKeyByKeyAndListsAccumulate()
+    {
+        var s = WatchdogConfig.Parse([
+            ("appliance.conf", "[Watchdog]\nTimeout=30\nGrace=10s\nCheck=/bin/true\n"),
+            ("appliance.conf.d/50-site.conf", "[Watchdog]\nTimeout=20\nCheck=/bin/false\n"),
+        ]);
+
+        Assert.Equal(20, s.TimeoutSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(10), s.Grace);
+        Assert.Equal(["/bin/true", "/bin/false"], s.Checks.Select(c => c.Program));
+    }
+
+    [Fact]
+    public void Parse_ErrorInDropIn_NamesTheDropIn()
+    {
+        var e = Assert.Throws<WatchdogConfigException>(() => WatchdogConfig.Parse([("main.conf", "[Watchdog]\n"), ("d/x.conf", "[Watchdog]\n\nGrace=never\n")]));
+
+        Assert.StartsWith("d/x.conf:3:", e.Message);
+    }
+}

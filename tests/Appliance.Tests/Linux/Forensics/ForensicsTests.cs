@@ -29,6 +29,8 @@ public sealed class ForensicsTests : IDisposable
         Assert.StartsWith("pstore: Kernel panic - not syncing: Fatal exception after BUG: kernel NULL pointer dereference", Assert.Single(result.Excerpts));
         Assert.Equal(2, result.PstoreRecords.Count);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Saved("pstore")));
+        Assert.DoesNotContain("Part1", text);
+        Assert.DoesNotContain("Part2", text);
     }
 
     [Fact]
