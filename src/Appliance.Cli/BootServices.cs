@@ -83,6 +83,65 @@ public sealed class BootServices
     }
 
 
+    /// <summary>
+    /// Loads the known-good kernel as the crash kernel and makes the kernel panic on oops, soft
+    /// lockups and hung tasks, so a trial that fails in those ways jumps straight into the rescue
+    /// path. Failing to arm is not fatal: GRUB's try counter and the watchdog still cover the
+    /// trial; the reason goes to the operator.
+    /// </summary>
+    public void ArmRescue(List<string> notes)
+    {
+        try
+        {
+            var (plan, _) = Kexec().Arm(null);
+            Appliance.Linux.Kexec.PanicPolicy.Apply(Root, steps: _context.FileSteps, time: _context.Time);
+            notes.Add($"armed kexec: a panic boots '{plan.Entry}' as the rescue kernel");
+        }
+        catch (Exception e) when (e is Appliance.Linux.Kexec.KexecException or Appliance.Core.Kexec.KexecPlanException or FileProblemException or IOException or UnauthorizedAccessException)
+        {
+            notes.Add($"cannot arm kexec ({e.Message}); GRUB's try counter and the watchdog remain, ignoring");
+        }
+    }
+
+    /// <summary>After a commit the trial is known-good: no rescue kernel, and the distro's panic settings back.</summary>
+    public void DisarmRescue(List<string> notes)
+    {
+        try
+        {
+            Appliance.Linux.Kexec.PanicPolicy.Restore(Root, _context.FileSteps);
+            if (new Appliance.Linux.Kexec.KexecSysfs(Root).CrashLoaded() == true)
+            {
+                Kexec().Disarm();
+            }
+        }
+        catch (Exception e) when (e is Appliance.Linux.Kexec.KexecException or FileProblemException or IOException or UnauthorizedAccessException)
+        {
+            notes.Add($"cannot disarm kexec after the commit ({e.Message}), ignoring");
+        }
+    }
+
+    /// <summary>The crashed trial's panic log, from the crash kernel's /proc/vmcore or pstore, saved beside the journal.</summary>
+    public Appliance.Linux.Forensics.ForensicsResult? CollectForensics(List<string> notes)
+    {
+        try
+        {
+            var result = Appliance.Linux.Forensics.Forensics.Collect(Root, ForensicsLimitBytes, _context.FileSteps);
+            notes.AddRange(result.Notes);
+            return result;
+        }
+        catch (Exception e) when (e is FileProblemException or IOException or UnauthorizedAccessException)
+        {
+            notes.Add($"cannot save the panic log ({e.Message}), ignoring");
+            return null;
+        }
+    }
+
+    /// <summary>Enough of a kernel log around the panic to see the oops and its call trace.</summary>
+    private const int ForensicsLimitBytes = 64 * 1024;
+
+    private Appliance.Linux.Kexec.KexecService Kexec() =>
+        new(Root, new Appliance.Linux.Kexec.LinuxKexecLoader(Root, _context.Error), _context.FileSteps, _context.Time);
+
     /// <summary>Applies an edit computed from the state read under the lock, so a concurrent change is not overwritten.</summary>
     public GrubEnvBlock Apply(Func<TrialState, EnvEdit> edit) =>
         Env.Update(block => edit(TrialState.From(block)).ApplyTo(block));

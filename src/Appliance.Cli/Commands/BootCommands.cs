@@ -84,15 +84,38 @@ public static class BootCommands
         }
 
         var (state, kind, running) = services.Assess();
+        var notes = new List<string>();
+        if (kind == BootKind.Trial && services.Config.Boot.ArmKexec)
+        {
+            // Armed before the checks run, so a panic during them already takes the fast path.
+            services.ArmRescue(notes);
+        }
+
         var health = kind is BootKind.Normal or BootKind.Trial ? services.RunChecks(deadline) : HealthOutcome.NotRun;
+        var forensics = kind == BootKind.Rescue ? services.CollectForensics(notes) : null;
         var decision = TrialMachine.Decide(state, kind, health.Healthy);
         services.Apply(current => TrialMachine.Decide(current, kind, health.Healthy).Edit);
-        Record(services, state, kind, running, decision.Outcome, decision.Message, health.Failures);
+        if (decision.Outcome == ValidationOutcome.Committed && services.Config.Boot.ArmKexec)
+        {
+            services.DisarmRescue(notes);
+        }
+
+        Record(services, state, kind, running, decision.Outcome, decision.Message, health.Failures, forensics?.Excerpts ?? []);
+        if (forensics is not null)
+        {
+            // Only now that the excerpt is in the journal may pstore's records be freed for the next crash.
+            Appliance.Linux.Forensics.Forensics.ReleasePstore(forensics);
+        }
 
         context.Output.WriteLine($"appliance: {decision.Message}");
         foreach (var failure in health.Failures)
         {
             context.Error.WriteLine($"appliance: check {failure.Name}: {Appliance.Core.Health.HealthEvaluator.Label(failure.Result)}{(failure.Output.Length > 0 ? ": " + failure.Output.Trim() : "")}");
+        }
+
+        foreach (string note in notes)
+        {
+            context.Error.WriteLine($"appliance: {note}");
         }
 
         if (decision.Reboot && reboot)
@@ -103,7 +126,7 @@ public static class BootCommands
         return ExitCodeOf(JournalNames.Of(decision.Outcome));
     }
 
-    private static void Record(BootServices services, TrialState state, BootKind kind, string? running, ValidationOutcome outcome, string message, IReadOnlyList<FailingCheck> failures) =>
+    private static void Record(BootServices services, TrialState state, BootKind kind, string? running, ValidationOutcome outcome, string message, IReadOnlyList<FailingCheck> failures, IReadOnlyList<string>? forensics = null) =>
         services.Journal.Write(new BootRecord
         {
             BootId = services.Kernel.BootId(),
@@ -115,6 +138,7 @@ public static class BootCommands
             Trial = state.Trial ?? state.Failed,
             TriesLeft = state.HasTrial ? state.Tries : null,
             FailingChecks = failures,
+            Forensics = forensics ?? [],
         });
 
     /// <summary>0 when the machine ends up on a healthy known-good or committed kernel; 1 when this boot is not good (so boot-complete.target is not reached).</summary>

@@ -251,4 +251,40 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.Contains("appliance.conf:2", result.Stderr);
         Assert.Contains("Triess", result.Stderr);
     }
+
+    [Fact]
+    public void BootValidate_KexecCannotBeArmed_TrialStillCommittedAndTheReasonIsShown()
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+
+        var result = Ok("boot", "validate", "--no-reboot");
+
+        Assert.Contains("cannot arm kexec", result.Stderr);
+        Assert.Contains("ignoring", result.Stderr);
+        Assert.Equal("trial", _tree.State.Good);
+    }
+
+    [Fact]
+    public void BootValidate_RescueKernelAfterTrialPanic_SavesPanicLogRejectsTrialAndStatusNamesThePanic()
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+        // The crash kernel: the known-good entry's command line plus the rescue token, and the
+        // trial's panic in pstore.
+        _tree.Running("good");
+        _tree.Write("proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1 root=/dev/vda1 ro console=ttyS0 nr_cpus=1 appliance.rescue=1\n");
+        _tree.Write("sys/fs/pstore/dmesg-ramoops-0", "<6>[   12.1] sysrq: Trigger a crash\n<0>[   12.1] Kernel panic - not syncing: sysrq triggered crash\n<4>[   12.1] CPU: 0 PID: 1 Comm: sh\n");
+
+        var rescue = _tree.Run("boot", "validate", "--no-reboot");
+        Assert.Equal("good", _tree.GrubBoots());
+        Ok("boot", "validate", "--no-reboot");
+        using var status = System.Text.Json.JsonDocument.Parse(Ok("status", "--json").Stdout);
+
+        Assert.Equal(1, rescue.ExitCode);
+        Assert.Contains("crashed into the rescue kernel", rescue.Stdout);
+        Assert.Equal("trial", _tree.State.Failed);
+        Assert.Contains("Kernel panic - not syncing: sysrq triggered crash", status.RootElement.GetProperty("rollback").GetString());
+        Assert.NotEmpty(Directory.GetFiles(_tree.Dir.File("var/lib/appliance/forensics")));
+    }
 }

@@ -32,30 +32,34 @@ public sealed record GrubEnvSnapshot(IReadOnlyDictionary<string, string> Applian
 
 /// <summary>
 /// Reads and writes /boot/grub/grubenv inside the board's ext4 partition from
-/// the host while QEMU is stopped, without root or loop devices: debugfs opens
-/// the raw image at the partition offset ("image?offset=N", e2fsprogs unix_io).
-/// Writes patch the file's one data block in place, as GRUB's save_env does
-/// (grub-core/commands/loadenv.c writes through the file's blocklist), so the
-/// inode and its block never change.
+/// the host while QEMU is stopped, without root or loop devices (see
+/// <see cref="DiskFiles"/>). Writes patch the file's one data block in place,
+/// as GRUB's save_env does (grub-core/commands/loadenv.c writes through the
+/// file's blocklist), so the inode and its block never change.
 /// </summary>
 public sealed class DiskGrubEnv
 {
-    private readonly string _disk;
+    /// <summary>
+    /// How the guest sees the partition (tools/vm/init.sh): ext4 on a virtio
+    /// disk, so `appliance upgrade stage` on the host tree probes the same
+    /// storage as it would on the board.
+    /// </summary>
+    private const string GuestMountInfo = "22 1 254:1 / / rw,relatime - ext4 /dev/vda1 rw\n";
+
+    private readonly DiskFiles _files;
     private readonly long _partitionOffset;
     private readonly string _envFile;
     private readonly string _appliance;
-    private readonly Action _ensureStopped;
 
-    public DiskGrubEnv(string disk, long partitionOffset, string envFile, string appliance, Action ensureStopped)
+    public DiskGrubEnv(DiskFiles files, long partitionOffset, string envFile, string appliance)
     {
-        _disk = disk;
+        _files = files;
         _partitionOffset = partitionOffset;
         _envFile = envFile;
         _appliance = appliance;
-        _ensureStopped = ensureStopped;
     }
 
-    private string FsSpec => string.Create(CultureInfo.InvariantCulture, $"{_disk}?offset={_partitionOffset}");
+    private string GrubCfg => Path.GetDirectoryName(_envFile)!.Replace('\\', '/') + "/grub.cfg";
 
     public GrubEnvSnapshot Read()
     {
@@ -98,25 +102,87 @@ public sealed class DiskGrubEnv
         }
     }
 
-    private string Dump()
+    /// <summary>
+    /// Stages a trial with the real agent: runs `appliance --root TREE upgrade
+    /// stage ENTRY --tries N` on a host tree holding the disk's grub.cfg and
+    /// grubenv (and empty stand-ins for the kernel and initrd files that exist
+    /// on the disk, plus <paramref name="presentAtStaging"/>), then writes the
+    /// grubenv it produced back in place. Returns the agent's output.
+    /// </summary>
+    /// <param name="presentAtStaging">Files to pretend exist on /boot while staging (a kernel removed afterwards).</param>
+    public string StageTrial(string entry, int tries, params string[] presentAtStaging)
     {
-        _ensureStopped();
-        var file = Path.Combine(Path.GetTempPath(), $"grubenv-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        var r = ToolRunner.Run("debugfs", "-R", $"dump {_envFile} {file}", FsSpec);
-        if (r.ExitCode != 0 || !File.Exists(file))
+        var r = RunStage(entry, tries, presentAtStaging, out var staged);
+        if (r.ExitCode != 0 || staged is null)
         {
-            throw new BoardException($"debugfs could not dump {_envFile} from {FsSpec}: {r.StdErr.Trim()}");
+            throw new BoardException($"appliance upgrade stage {entry} --tries {tries} exited {r.ExitCode}: {r.StdErr.Trim()} {r.StdOut.Trim()}");
         }
 
+        WriteInPlace(staged);
+        return r.StdOut.Trim();
+    }
+
+    /// <summary>Runs `appliance upgrade stage` on a host tree like <see cref="StageTrial"/> but writes nothing back: what the agent says.</summary>
+    public ToolRunner.Result TryStageTrial(string entry, int tries) => RunStage(entry, tries, [], out _);
+
+    private ToolRunner.Result RunStage(string entry, int tries, string[] presentAtStaging, out byte[]? staged)
+    {
+        staged = null;
+        var tree = Directory.CreateTempSubdirectory("appliance-stage-").FullName;
+        try
+        {
+            string Local(string path) => Path.Combine(tree, path.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(Local(_envFile))!);
+            _files.DumpTo(_envFile, Local(_envFile));
+            _files.DumpTo(GrubCfg, Local(GrubCfg));
+            Directory.CreateDirectory(Local("/proc/self"));
+            File.WriteAllText(Local("/proc/self/mountinfo"), GuestMountInfo);
+
+            using var entries = System.Text.Json.JsonDocument.Parse(
+                ToolRunner.RunChecked(_appliance, "entries", "--json", "--config", Local(GrubCfg)));
+            var files = entries.RootElement.GetProperty("entries").EnumerateArray()
+                .SelectMany(e => e.GetProperty("initrd").EnumerateArray().Select(i => i.GetString())
+                    .Append(e.GetProperty("kernel").GetString()))
+                .OfType<string>()
+                .Distinct(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                if (_files.Exists(file) || presentAtStaging.Contains(file, StringComparer.Ordinal))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Local(file))!);
+                    File.WriteAllText(Local(file), string.Empty);
+                }
+            }
+
+            var r = ToolRunner.Run(_appliance, "--root", tree, "upgrade", "stage", entry,
+                "--tries", tries.ToString(CultureInfo.InvariantCulture));
+            if (r.ExitCode == 0)
+            {
+                staged = File.ReadAllBytes(Local(_envFile));
+            }
+
+            return r;
+        }
+        finally
+        {
+            Directory.Delete(tree, recursive: true);
+        }
+    }
+
+    private string Dump()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"grubenv-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _files.DumpTo(_envFile, file);
         return file;
     }
 
     private void WriteInPlace(byte[] content)
     {
-        _ensureStopped();
-        var stats = ToolRunner.Run("debugfs", "-R", "stats", FsSpec).StdOut;
+        _files.EnsureStopped();
+        var fs = _files.FsSpec;
+        var stats = ToolRunner.Run("debugfs", "-R", "stats", fs).StdOut;
         var blockSize = long.Parse(Match(stats, @"^Block size:\s+(\d+)", "block size"), CultureInfo.InvariantCulture);
-        var stat = ToolRunner.Run("debugfs", "-R", $"stat {_envFile}", FsSpec).StdOut;
+        var stat = ToolRunner.Run("debugfs", "-R", $"stat {_envFile}", fs).StdOut;
         var size = long.Parse(Match(stat, @"Size:\s+(\d+)", "size"), CultureInfo.InvariantCulture);
         if (size != content.Length || content.Length > blockSize)
         {
@@ -124,19 +190,18 @@ public sealed class DiskGrubEnv
                 $"{_envFile} is {size} bytes (block {blockSize}); refusing to write {content.Length} bytes in place");
         }
 
-        var bmap = ToolRunner.Run("debugfs", "-R", $"bmap {_envFile} 0", FsSpec).StdOut;
+        var bmap = ToolRunner.Run("debugfs", "-R", $"bmap {_envFile} 0", fs).StdOut;
         var block = long.Parse(Match(bmap, @"^(\d+)\s*$", "block"), CultureInfo.InvariantCulture);
         if (block == 0)
         {
             throw new BoardException($"{_envFile} has no data block (sparse?)");
         }
 
-        using var disk = new FileStream(_disk, FileMode.Open, FileAccess.Write);
+        using var disk = new FileStream(_files.DiskPath, FileMode.Open, FileAccess.Write);
         disk.Seek(_partitionOffset + (block * blockSize), SeekOrigin.Begin);
         disk.Write(content);
         disk.Flush(flushToDisk: true);
     }
-
     private static string Match(string text, string pattern, string what)
     {
         var m = Regex.Match(text, pattern, RegexOptions.Multiline);

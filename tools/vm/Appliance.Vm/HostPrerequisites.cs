@@ -11,6 +11,7 @@ public static class HostPrerequisites
     [
         ("qemu-system-x86_64", "qemu-system-x86"),
         ("debugfs", "e2fsprogs"),
+        ("e2fsck", "e2fsprogs"),
         ("grub-editenv", "grub-common"),
     ];
 

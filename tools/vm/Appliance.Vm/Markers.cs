@@ -1,23 +1,55 @@
 namespace Appliance.Vm;
 
 /// <summary>
-/// Serial-console markers printed by tools/vm/grub.cfg.in (GRUB echo) and
-/// tools/vm/init.sh (the initramfs). Keep in step with those files.
+/// Serial-console markers printed by tools/vm/grub.cfg.in (GRUB echo),
+/// grub/appliance.cfg (GRUB's trial logic), tools/vm/init.sh (the initramfs)
+/// and the appliance binary itself. Keep in step with those files.
 /// </summary>
 public static class Markers
 {
     public const string GrubNextEntryConsumed = "GRUB: next_entry consumed default=";
     public const string GrubStart = "GRUB: start default=";
-    public const string GrubCounterExhausted = "GRUB: boot_counter exhausted";
+
+    /// <summary>grub/appliance.cfg: a try was spent and the trial boots ("appliance: booting trial X, N tries left after this one").</summary>
+    public const string GrubTrialTry = "appliance: booting trial ";
+
+    /// <summary>grub/appliance.cfg: the tries ran out ("appliance: trial X used all its tries; booting known-good G").</summary>
+    public const string GrubTriesUsedUp = "used all its tries; booting known-good";
+
+    /// <summary>GRUB 2.06 (grub-core/normal/menu.c) when the default entry fails and it takes ${fallback}.</summary>
+    public const string GrubFallingBack = "Falling back to";
+
     public const string Bootstatus = "APPLIANCE-MARKER: bootstatus=";
     public const string StoppedPetting = "APPLIANCE-MARKER: stopped-petting";
     public const string SetNextEntry = "APPLIANCE-MARKER: set next_entry=";
 
-    public static string GrubBooting(string entry) => $"GRUB: booting {entry}";
+    /// <summary>init.sh, right before `appliance boot validate` runs.</summary>
+    public const string ValidateStart = "APPLIANCE-MARKER: validate start entry=";
+
+    /// <summary>init.sh, after the validator returned (not printed when it rebooted by itself).</summary>
+    public const string ValidateRc = "APPLIANCE-MARKER: validate rc=";
+
+    /// <summary>init.sh: `appliance status --json` on one line.</summary>
+    public const string Status = "APPLIANCE-MARKER: status ";
+
+    public const string Operator = "APPLIANCE-MARKER: operator: appliance ";
+    public const string OperatorRc = "APPLIANCE-MARKER: operator rc=";
+
+    /// <summary>The agent's Rebooter, just before reboot(2).</summary>
+    public const string AgentRebooting = "appliance: rebooting: ";
+
+    /// <summary>Linux: the trial without an init panics ("Kernel panic - not syncing: ...").</summary>
+    public const string KernelPanic = "Kernel panic - not syncing";
+
+    /// <summary>The entry's own echo in grub.cfg.in; "kernel=" ends the id so "trial" does not match "trial-sick".</summary>
+    public static string GrubBooting(string entry) => $"GRUB: booting {entry} kernel=";
 
     public static string Userspace(string entry) => $"APPLIANCE-MARKER: userspace entry={entry} ";
 
     public static string End(string action) => $"APPLIANCE-MARKER: end action={action}";
+
+    /// <summary>The agent's stderr line for a failing check ("appliance: check NAME: failed: OUTPUT").</summary>
+    public static string CheckFailed(string name) => $"appliance: check {name}: failed";
 
     /// <summary>The text after <paramref name="prefix"/> up to the next space.</summary>
     public static string ValueAfter(SerialLine line, string prefix)
@@ -31,5 +63,12 @@ public static class Markers
         var rest = line.Text[(at + prefix.Length)..];
         var space = rest.IndexOf(' ', StringComparison.Ordinal);
         return space < 0 ? rest : rest[..space];
+    }
+
+    /// <summary>Everything after <paramref name="prefix"/>.</summary>
+    public static string RestAfter(SerialLine line, string prefix)
+    {
+        var at = line.Text.IndexOf(prefix, StringComparison.Ordinal);
+        return at < 0 ? string.Empty : line.Text[(at + prefix.Length)..];
     }
 }

@@ -40,10 +40,14 @@ public sealed partial class QemuBoard : IAsyncDisposable
         _profile = profile;
         _runDir = runDir;
         DiskPath = Path.Combine(runDir, "disk.img");
-        GrubEnv = new DiskGrubEnv(DiskPath, profile.PartitionOffset, profile.EnvFile, layout.ApplianceBinary, EnsureStopped);
+        Files = new DiskFiles(DiskPath, profile.PartitionOffset, EnsureStopped);
+        GrubEnv = new DiskGrubEnv(Files, profile.PartitionOffset, profile.EnvFile, layout.ApplianceBinary);
     }
 
     public string DiskPath { get; }
+
+    /// <summary>Host access to files on the boot partition; only while QEMU is stopped.</summary>
+    public DiskFiles Files { get; }
 
     /// <summary>Host access to the disk's grubenv; only while QEMU is stopped.</summary>
     public DiskGrubEnv GrubEnv { get; }
@@ -219,6 +223,22 @@ public sealed partial class QemuBoard : IAsyncDisposable
             await _pump.ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Pulls the plug: kills QEMU at once (SIGKILL), with no guest shutdown.
+    /// What the guest wrote to the virtual disk before stays (QEMU passes guest
+    /// writes straight to the image file); guest page cache is lost.
+    /// </summary>
+    public async Task<TimeSpan> PowerCutAsync()
+    {
+        var at = Elapsed;
+        await StopAsync().ConfigureAwait(false);
+        Append("[harness: power cut]");
+        return at;
+    }
+
+    /// <summary>How many serial lines so far contain <paramref name="text"/>.</summary>
+    public int Count(string text) => Lines().Count(l => l.Text.Contains(text, StringComparison.Ordinal));
 
     public IReadOnlyList<SerialLine> Lines()
     {

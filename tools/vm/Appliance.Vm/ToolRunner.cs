@@ -9,7 +9,10 @@ public static class ToolRunner
 
     public static Result Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file)
+        // Bare names are looked up like Which does, so sbin tools (debugfs,
+        // e2fsck) run even when a non-root PATH lacks the sbin directories.
+        var resolved = file.Contains('/', StringComparison.Ordinal) ? file : Which(file) ?? file;
+        var psi = new ProcessStartInfo(resolved)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
