@@ -16,9 +16,5 @@ public sealed class KernelInfo(string root)
         File.Exists(Path.Combine(root, "proc/vmcore"))
         || CommandLine().Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(RescueToken);
 
-    private string? ReadTrimmed(string relative)
-    {
-        string path = Path.Combine(root, relative);
-        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-    }
+    private string? ReadTrimmed(string relative) => KernelFile.ReadTrimmed(Path.Combine(root, relative));
 }

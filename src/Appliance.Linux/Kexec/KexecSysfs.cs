@@ -1,3 +1,4 @@
+using Appliance.Linux.Kernel;
 using System.Globalization;
 using Appliance.Core.Kexec;
 
@@ -57,7 +58,7 @@ public sealed class KexecSysfs(string root)
         {
             if (HexValue(Path.Combine(entry, "start")) is { } start
                 && HexValue(Path.Combine(entry, "end")) is { } end
-                && ReadAbsolute(Path.Combine(entry, "type")) is { Length: > 0 } type
+                && KernelFile.ReadTrimmed(Path.Combine(entry, "type")) is { Length: > 0 } type
                 && end >= start)
             {
                 ranges.Add(new MemoryRange(start, end, type));
@@ -92,7 +93,7 @@ public sealed class KexecSysfs(string root)
 
         var devices = Directory.EnumerateFileSystemEntries(directory).ToList();
         var timeouts = devices
-            .Select(d => ReadAbsolute(Path.Combine(d, "timeout")))
+            .Select(d => KernelFile.ReadTrimmed(Path.Combine(d, "timeout")))
             .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) ? seconds : (int?)null)
             .OfType<int>()
             .ToList();
@@ -106,11 +107,11 @@ public sealed class KexecSysfs(string root)
         _ => null,
     };
 
-    private string? Read(string relative) => ReadAbsolute(Path.Combine(root, relative));
+    private string? Read(string relative) => KernelFile.ReadTrimmed(Path.Combine(root, relative));
 
     private static ulong? HexValue(string path)
     {
-        string? text = ReadAbsolute(path);
+        string? text = KernelFile.ReadTrimmed(path);
         if (text is null)
         {
             return null;
@@ -120,19 +121,4 @@ public sealed class KexecSysfs(string root)
         return ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong value) ? value : null;
     }
 
-    private static string? ReadAbsolute(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Appliance.Linux.Kernel;
 using System.Globalization;
 using Appliance.Core.Watchdog;
 
@@ -43,23 +44,9 @@ public sealed class WatchdogSysfs(string root)
         return file == "watchdog" ? "watchdog0" : file.StartsWith("watchdog", StringComparison.Ordinal) ? file : null;
     }
 
-    public string? Read(string name, string attribute)
-    {
-        string path = Path.Combine(ClassDirectory, name, attribute);
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-        }
-        catch (IOException)
-        {
-            // Drivers without the callback return an error on read (timeleft, pretimeout): absent.
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>An attribute's value, or null when the driver does not provide it.</summary>
+    public string? Read(string name, string attribute) =>
+        KernelFile.ReadTrimmed(Path.Combine(ClassDirectory, name, attribute));
 
     public int? ReadInt(string name, string attribute) =>
         int.TryParse(Read(name, attribute), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) ? v : null;
