@@ -4,6 +4,9 @@
 # entry's command line says appliance.check=fail (the trial-sick entry).
 # The agent runs checks with a minimal environment, so no external commands.
 read -r cmdline < /proc/cmdline
+# The agent captures a check's output; this line goes to the console so the
+# host sees when the checks are done (the power-cut scenario cuts right after).
+echo "APPLIANCE-MARKER: check 50-app ran" > /dev/console 2>/dev/null
 for word in $cmdline; do
   if [ "$word" = appliance.check=fail ]; then
     echo "app did not answer"

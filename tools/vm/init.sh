@@ -79,8 +79,10 @@ marker "bootstatus=$bootstatus"
 # extra (the status marker and the host's grubenv reads say it all).
 [ "$scenario" = validate ] || appliance --root / env list | sed 's/^/APPLIANCE-MARKER: grubenv /'
 
-# An operator's command left on the partition by the host (Appliance.Vm
-# DiskFiles), run once after validation, e.g. "upgrade stage trial --tries 3 --reboot".
+# Operator's commands left on the partition by the host (Appliance.Vm
+# DiskFiles), one appliance command line per line, e.g. "upgrade stage trial
+# --tries 3 --reboot": each validating boot that gets past validation runs
+# the first one and drops it.
 request=/sysroot/vm-request
 
 case "$scenario" in
@@ -95,8 +97,9 @@ case "$scenario" in
     marker "validate rc=$rc entry=$entry uptime=$(cut -d' ' -f1 /proc/uptime)"
     echo "APPLIANCE-MARKER: status $(appliance --root / status --json)"
     if [ -s "$request" ]; then
-      command=$(cat "$request")
-      rm -f "$request"
+      command=$(head -n 1 "$request")
+      sed -i 1d "$request"
+      [ -s "$request" ] || rm -f "$request"
       sync
       marker "operator: appliance $command"
       # shellcheck disable=SC2086 # the request is words on purpose

@@ -1,6 +1,6 @@
-using Appliance.Linux.Kernel;
 using System.Globalization;
 using Appliance.Core.Watchdog;
+using Appliance.Linux.Kernel;
 
 namespace Appliance.Linux.Watchdog;
 

@@ -107,7 +107,7 @@ public sealed class DiskGrubEnv
     /// stage ENTRY --tries N` on a host tree holding the disk's grub.cfg and
     /// grubenv (and empty stand-ins for the kernel and initrd files that exist
     /// on the disk, plus <paramref name="presentAtStaging"/>), then writes the
-    /// grubenv it produced back in place. Returns the agent's output.
+    /// grubenv it produced back in place. Returns the first line of the agent's output.
     /// </summary>
     /// <param name="presentAtStaging">Files to pretend exist on /boot while staging (a kernel removed afterwards).</param>
     public string StageTrial(string entry, int tries, params string[] presentAtStaging)
@@ -119,7 +119,7 @@ public sealed class DiskGrubEnv
         }
 
         WriteInPlace(staged);
-        return r.StdOut.Trim();
+        return r.StdOut.Trim().Split('\n')[0];
     }
 
     /// <summary>Runs `appliance upgrade stage` on a host tree like <see cref="StageTrial"/> but writes nothing back: what the agent says.</summary>

@@ -19,7 +19,13 @@ public static class Markers
     /// <summary>GRUB 2.06 (grub-core/normal/menu.c) when the default entry fails and it takes ${fallback}.</summary>
     public const string GrubFallingBack = "Falling back to";
 
+    /// <summary>Any entry's own echo in grub.cfg.in.</summary>
+    public const string GrubBootingAny = "GRUB: booting ";
+
     public const string Bootstatus = "APPLIANCE-MARKER: bootstatus=";
+
+    /// <summary>tools/vm/app-check.sh (the 50-app required check) writes this to the console as it runs.</summary>
+    public const string CheckRan = "APPLIANCE-MARKER: check 50-app ran";
     public const string StoppedPetting = "APPLIANCE-MARKER: stopped-petting";
     public const string SetNextEntry = "APPLIANCE-MARKER: set next_entry=";
 
