@@ -91,7 +91,9 @@ public static class BootCommands
             services.ArmRescue(notes);
         }
 
-        var health = kind is BootKind.Normal or BootKind.Trial ? services.RunChecks(deadline) : HealthOutcome.NotRun;
+        // Every boot that stays up is checked, the known-good one after a rollback too: its
+        // health is what the operator wants to know next. A boot about to be left is not.
+        var health = kind is BootKind.Rescue or BootKind.RejectedTrialRunning ? HealthOutcome.NotRun : services.RunChecks(deadline);
         var forensics = kind == BootKind.Rescue ? services.CollectForensics(notes) : null;
         var decision = TrialMachine.Decide(state, kind, health.Healthy);
         services.Apply(current => TrialMachine.Decide(current, kind, health.Healthy).Edit);
@@ -101,6 +103,10 @@ public static class BootCommands
         }
 
         Record(services, state, kind, running, decision.Outcome, decision.Message, health.Failures, forensics?.Excerpts ?? []);
+
+        // Operators' hooks (hooks.d/committed, rolled-back, rescue-entered, check-failing) hear of the decision once it is recorded and before any reboot; they are bounded by the hook timeout.
+        Appliance.Linux.Events.EventHooks.Fire(services.Root, Appliance.Core.Events.BootEvents.ForValidation(decision.Outcome, kind, services.Journal.Find(bootId), state.Good), Appliance.Linux.Events.EventHooks.DefaultTimeout, context.Error, context.Time);
+
         if (forensics is not null)
         {
             // Only now that the excerpt is in the journal may pstore's records be freed for the next crash.
@@ -123,7 +129,7 @@ public static class BootCommands
             new Rebooter(services.Root, context.Error).Reboot(decision.Message);
         }
 
-        return ExitCodeOf(JournalNames.Of(decision.Outcome));
+        return health.Healthy ? ExitCodeOf(JournalNames.Of(decision.Outcome)) : ExitCodes.BootNotGood;
     }
 
     private static void Record(BootServices services, TrialState state, BootKind kind, string? running, ValidationOutcome outcome, string message, IReadOnlyList<FailingCheck> failures, IReadOnlyList<string>? forensics = null) =>

@@ -13,6 +13,11 @@ public enum BootKind
     RolledBack,
     /// <summary>The agent rejected the trial on its last boot and rebooted into known-good.</summary>
     AfterRejection,
+    /// <summary>
+    /// The trial rejected on the last boot is running again: the rejection never reached the
+    /// blocks GRUB reads (a power cut before the filesystem wrote them home).
+    /// </summary>
+    RejectedTrialRunning,
     /// <summary>A crash kernel loaded by kexec after the trial panicked.</summary>
     Rescue,
 }

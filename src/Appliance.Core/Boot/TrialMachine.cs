@@ -104,7 +104,9 @@ public static class TrialMachine
 
         if (state.Boot == BootRejected)
         {
-            return BootKind.AfterRejection;
+            return runningEntry is not null && runningEntry == state.Failed && runningEntry != state.Good
+                ? BootKind.RejectedTrialRunning
+                : BootKind.AfterRejection;
         }
 
         if (state.Trial is { } trial && state.Boot == BootTrial)
@@ -129,7 +131,7 @@ public static class TrialMachine
                 return new(ValidationOutcome.Rejected, Reject(state), Reboot: true,
                     $"trial '{state.Trial}' failed its checks; rolling back to '{state.Good}'");
             case BootKind.FellBack:
-                return new(ValidationOutcome.RolledBack, Reject(state), Reboot: false,
+                return new(ValidationOutcome.RolledBack, EndTrial(state), Reboot: false,
                     $"trial '{state.Trial}' failed to load and GRUB fell back to '{state.Good}'");
             case BootKind.RolledBack:
                 return new(ValidationOutcome.RolledBack, Acknowledge(), Reboot: false,
@@ -137,6 +139,9 @@ public static class TrialMachine
             case BootKind.AfterRejection:
                 return new(ValidationOutcome.RolledBack, Acknowledge(), Reboot: false,
                     $"trial '{state.Failed}' was rejected on its last boot; running known-good '{state.Good}'");
+            case BootKind.RejectedTrialRunning:
+                return new(ValidationOutcome.Rejected, EnvEdit.None, Reboot: true,
+                    $"trial '{state.Failed}' was rejected but is running again; rebooting into '{state.Good}'");
             case BootKind.Rescue:
                 return new(ValidationOutcome.Rejected, Reject(state), Reboot: true,
                     $"trial '{state.Trial}' crashed into the rescue kernel; rolling back to '{state.Good}'");
@@ -148,6 +153,17 @@ public static class TrialMachine
 
     private static EnvEdit Acknowledge() => new([], [TrialVariables.Boot]);
 
+    /// <summary>
+    /// Ends a trial that is already over on this boot (GRUB fell back from it): recorded as
+    /// failed, with nothing left for the next boot to act on.
+    /// </summary>
+    private static EnvEdit EndTrial(TrialState state) =>
+        state.Trial is not { } trial
+            ? EnvEdit.None
+            : new EnvEdit(
+                [new(TrialVariables.Failed, trial)],
+                [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback, TrialVariables.Boot]);
+
     public static string Describe(BootKind kind) => kind switch
     {
         BootKind.Normal => "a normal boot",
@@ -155,6 +171,7 @@ public static class TrialMachine
         BootKind.FellBack => "the fallback after the trial failed to load",
         BootKind.RolledBack => "known-good after the trial used its tries",
         BootKind.AfterRejection => "known-good after the trial was rejected",
+        BootKind.RejectedTrialRunning => "the rejected trial, again",
         BootKind.Rescue => "the rescue kernel",
         _ => kind.ToString(),
     };

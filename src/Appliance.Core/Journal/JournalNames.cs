@@ -12,6 +12,7 @@ public static class JournalNames
         BootKind.FellBack => "fell-back",
         BootKind.RolledBack => "rolled-back",
         BootKind.AfterRejection => "after-rejection",
+        BootKind.RejectedTrialRunning => "rejected-trial-again",
         BootKind.Rescue => "rescue",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

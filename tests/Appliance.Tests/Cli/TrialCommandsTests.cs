@@ -140,6 +140,7 @@ public sealed class TrialCommandsTests : IDisposable
         _tree.GrubBoots();
 
         var rejected = _tree.Run("boot", "validate", "--no-reboot");
+        _tree.RequiredCheck("50-app", 0, "app answers on the known-good kernel");
         string next = _tree.GrubBoots();
         Ok("boot", "validate", "--no-reboot");
         var status = Ok("status");
@@ -178,6 +179,23 @@ public sealed class TrialCommandsTests : IDisposable
     }
 
     [Fact]
+    public void BootValidate_KnownGoodUnhealthyAfterRollback_RecordsRollbackAndExits1()
+    {
+        _tree.RequiredCheck("50-app", 1, "app broken everywhere");
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+        _tree.Run("boot", "validate", "--no-reboot");
+        _tree.GrubBoots();
+
+        var result = _tree.Run("boot", "validate", "--no-reboot");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("was rejected on its last boot", result.Stdout);
+        Assert.Contains("app broken everywhere", result.Stderr);
+        Assert.Null(_tree.State.Boot);
+    }
+
+    [Fact]
     public void BootValidate_TrialFailsToLoad_GrubFallsBackAndValidatorEndsTheTrial()
     {
         Ok("upgrade", "stage", "trial");
@@ -187,7 +205,9 @@ public sealed class TrialCommandsTests : IDisposable
 
         Assert.Contains("failed to load", result.Stdout);
         Assert.Null(_tree.State.Trial);
+        Assert.Null(_tree.State.Boot);
         Assert.Equal("good", _tree.GrubBoots());
+        Assert.Contains("boot is healthy", Ok("boot", "validate", "--no-reboot").Stdout);
     }
 
     [Fact]

@@ -187,10 +187,28 @@ public sealed class TrialMachineTests
         var kind = TrialMachine.Assess(running, "good", isRescue: false);
         var decision = TrialMachine.Decide(running, kind, healthy: true);
 
+        var after = Apply(running, decision.Edit);
         Assert.Equal(BootKind.FellBack, kind);
         Assert.Equal(ValidationOutcome.RolledBack, decision.Outcome);
         Assert.False(decision.Reboot);
-        Assert.Null(Apply(running, decision.Edit).Trial);
+        Assert.Null(after.Trial);
+        Assert.Null(after.Boot);
+        Assert.Equal("trial", after.Failed);
+        Assert.Equal(BootKind.Normal, TrialMachine.Assess(GrubBoots(after), "good", isRescue: false));
+    }
+
+    [Fact]
+    public void Assess_RejectedTrialRunningAgain_RebootsAgainWithoutEdits()
+    {
+        var rejected = Idle with { Boot = TrialMachine.BootRejected, Failed = "trial" };
+
+        var kind = TrialMachine.Assess(rejected, "trial", isRescue: false);
+        var decision = TrialMachine.Decide(rejected, kind, healthy: true);
+
+        Assert.Equal(BootKind.RejectedTrialRunning, kind);
+        Assert.True(decision.Reboot);
+        Assert.True(decision.Edit.IsEmpty);
+        Assert.Equal(BootKind.AfterRejection, TrialMachine.Assess(rejected, "good", isRescue: false));
     }
 
     [Fact]
