@@ -12,8 +12,9 @@ packages=(
   clang zlib1g-dev
   # benchmarks: peak RSS (GNU time), repeated runs, the classic watchdog daemon, load
   time hyperfine watchdog stress-ng
-  # GPIO character-device tools (gpioget) for the external-watchdog checks
-  gpiod
+  # GPIO character-device tools (gpioget) for the external-watchdog checks, and what
+  # tools/vm/gpio-sim/build.sh needs to build gpio-sim for the guest kernel
+  gpiod linux-headers-amd64 linux-source-6.1 make xz-utils patch
 )
 
 missing=()

@@ -18,8 +18,20 @@ public sealed class DurableFile
     public static string TemporaryPathFor(string path) =>
         Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + ".appliance-new");
 
+    /// <summary>The second name the replaced file keeps when a bootloader reads the file (see <see cref="Replace"/>).</summary>
+    public static string PreviousPathFor(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + ".appliance-prev");
+
     /// <param name="fallbackMode">The mode for a file that does not exist yet.</param>
-    public void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode fallbackMode)
+    /// <param name="readByBootloader">
+    /// The file is read by GRUB, which reads the filesystem without replaying its journal. After
+    /// a power cut between the rename and the journal reaching its home blocks, GRUB still finds
+    /// the old inode; if its blocks had been freed, GRUB's save_env would write into whatever
+    /// reused them (seen on the QEMU board). So the old file keeps a second name until the next
+    /// replacement, and the journal is checkpointed right after the rename: GRUB sees the old
+    /// contents or the new, and never writes outside them.
+    /// </param>
+    public void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode fallbackMode, bool readByBootloader = false)
     {
         // Write through a symlink, as grub-editenv does: Fedora's /boot/grub2/grubenv links into
         // the EFI partition, and renaming over the link would replace it with a regular file
@@ -53,9 +65,24 @@ public sealed class DurableFile
                 _steps.Fsync(file, temporary);
             }
 
+            if (readByBootloader && existing is not null)
+            {
+                string previous = PreviousPathFor(path);
+                if (FileStatus.Of(previous, followSymlinks: false) is not null)
+                {
+                    _steps.Delete(previous);
+                }
+
+                _steps.Link(path, previous);
+            }
+
             _steps.Rename(temporary, path);
             renamed = true;
             _steps.FsyncDirectory(directory);
+            if (readByBootloader)
+            {
+                _steps.CheckpointFilesystem(directory);
+            }
         }
         catch when (!renamed)
         {

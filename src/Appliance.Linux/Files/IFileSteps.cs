@@ -21,5 +21,14 @@ public interface IFileSteps
 
     void FsyncDirectory(string directory);
 
+    /// <summary>A second name for a file (link(2)), which keeps its inode and blocks allocated.</summary>
+    void Link(string existing, string newPath);
+
+    /// <summary>
+    /// Writes the filesystem's journal back to the blocks' home locations, so a reader that
+    /// does not replay the journal (GRUB) sees what the kernel sees.
+    /// </summary>
+    void CheckpointFilesystem(string directory);
+
     void Delete(string path);
 }

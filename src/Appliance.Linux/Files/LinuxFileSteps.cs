@@ -74,4 +74,46 @@ public sealed class LinuxFileSteps : IFileSteps
     }
 
     public void Delete(string path) => File.Delete(path);
+
+    public void Link(string existing, string newPath)
+    {
+        if (Libc.link(existing, newPath) != 0)
+        {
+            throw new SystemError("link", newPath, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <remarks>
+    /// ext4 checkpoints its journal on request (EXT4_IOC_CHECKPOINT). Any refusal (not ext4:
+    /// ENOTTY; ext4 without a journal: ENODEV; no CAP_SYS_ADMIN: EPERM) falls back to syncfs,
+    /// the most there is elsewhere: enough for filesystems without a journal (the vfat of an
+    /// EFI system partition), and it at least commits a journal. The file is already replaced
+    /// when this runs, so only a failing syncfs is an error.
+    /// </remarks>
+    public unsafe void CheckpointFilesystem(string directory)
+    {
+        int fd = Libc.open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            throw new SystemError("open", directory, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            uint flags = 0;
+            if (Libc.ioctl(fd, Libc.EXT4_IOC_CHECKPOINT, &flags) == 0)
+            {
+                return;
+            }
+
+            if (Libc.syncfs(fd) != 0)
+            {
+                throw new SystemError("syncfs", directory, Marshal.GetLastPInvokeError());
+            }
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
 }

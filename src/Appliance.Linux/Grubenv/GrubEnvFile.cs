@@ -65,7 +65,7 @@ public sealed class GrubEnvFile
 
         if (!next.Bytes.SequenceEqual(current.Bytes))
         {
-            _writer.Replace(Path, next.Bytes, NewFileMode);
+            _writer.Replace(Path, next.Bytes, NewFileMode, readByBootloader: true);
         }
 
         return next;
@@ -81,7 +81,7 @@ public sealed class GrubEnvFile
         }
 
         GrubEnvBlock block = GrubEnvBlock.Create();
-        _writer.Replace(Path, block.Bytes, NewFileMode);
+        _writer.Replace(Path, block.Bytes, NewFileMode, readByBootloader: true);
         return block;
     });
 

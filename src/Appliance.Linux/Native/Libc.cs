@@ -137,4 +137,13 @@ internal static partial class Libc
 
     // include/uapi/asm-generic/mman-common.h: MCL_ONFAULT 4 (Linux 4.4+).
     public const int MCL_ONFAULT = 4;
+
+    // include/uapi/linux/ext4.h: EXT4_IOC_CHECKPOINT _IOW('f', 43, __u32), since Linux 5.13.
+    public const uint EXT4_IOC_CHECKPOINT = 0x4004662B;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int link(string oldpath, string newpath);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int syncfs(int fd);
 }

@@ -86,6 +86,20 @@ public sealed class CrashingFileSteps : IFileSteps
             return 0;
         });
 
+    public void Link(string existing, string newPath) =>
+        Step(nameof(Link), () =>
+        {
+            _inner.Link(existing, newPath);
+            return 0;
+        });
+
+    public void CheckpointFilesystem(string directory) =>
+        Step(nameof(CheckpointFilesystem), () =>
+        {
+            _inner.CheckpointFilesystem(directory);
+            return 0;
+        });
+
     private T Step<T>(string name, Func<T> action, Action? torn = null)
     {
         if (CrashedAt is not null)
@@ -173,6 +187,18 @@ public sealed class FailingFileSteps(string failingStep, Func<string, Exception>
     {
         Check(nameof(Delete), path);
         _inner.Delete(path);
+    }
+
+    public void Link(string existing, string newPath)
+    {
+        Check(nameof(Link), newPath);
+        _inner.Link(existing, newPath);
+    }
+
+    public void CheckpointFilesystem(string directory)
+    {
+        Check(nameof(CheckpointFilesystem), directory);
+        _inner.CheckpointFilesystem(directory);
     }
 
     private void Check(string step, string path)

@@ -27,6 +27,37 @@ public sealed class DurableFileTests
     }
 
     [Fact]
+    public void Replace_ReadByBootloader_OldInodeKeptAsPreviousGenerationUntilTheNextWrite()
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("grubenv", "one");
+        long first = Inode(path);
+        var file = new DurableFile(LinuxFileSteps.Instance);
+
+        file.Replace(path, "two"u8, Mode0600, readByBootloader: true);
+        long second = Inode(path);
+        file.Replace(path, "three"u8, Mode0600, readByBootloader: true);
+
+        string previous = DurableFile.PreviousPathFor(path);
+        Assert.Equal("three", File.ReadAllText(path));
+        Assert.Equal("two", File.ReadAllText(previous));
+        Assert.Equal(second, Inode(previous));
+        Assert.NotEqual(first, Inode(previous));
+        Assert.Equal(["grubenv", ".grubenv.appliance-prev"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).OrderDescending());
+    }
+
+    [Fact]
+    public void Replace_NotReadByBootloader_KeepsNoPreviousGeneration()
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("record.json", "one");
+
+        new DurableFile(LinuxFileSteps.Instance).Replace(path, "two"u8, Mode0600);
+
+        Assert.False(File.Exists(DurableFile.PreviousPathFor(path)));
+    }
+
+    [Fact]
     public void Replace_Symlink_WritesTheTargetAndKeepsTheLink()
     {
         using var dir = new TempDir();
