@@ -47,8 +47,15 @@ demo: deps publish vm-image
 bench: deps publish
 	tools/bench/run.sh
 
+# Binary, GRUB drop-in, units, default config, check and hook directories, man page,
+# completion: see packaging/install.sh. make install PREFIX=/usr DESTDIR=/tmp/stage
 install: publish
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/appliance
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" packaging/install.sh $(BIN)
+
+# artifacts/appliance_<version>_amd64.deb, built with dpkg-deb (see packaging/deb/build.sh).
+.PHONY: deb
+deb: publish
+	packaging/deb/build.sh $(BIN) artifacts
 
 clean:
 	$(DOTNET) clean Appliance.sln -c Release >/dev/null

@@ -79,6 +79,7 @@ public sealed class ApplianceApp
         root.Subcommands.Add(BootCommands.Build(_context));
         root.Subcommands.Add(StatusCommand.Build(_context));
         root.Subcommands.Add(CheckCommand.Build(_context));
+        root.Subcommands.Add(MetricsCommand.Build(_context));
         return root;
     }
 }

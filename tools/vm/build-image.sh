@@ -76,6 +76,20 @@ module_paths() {
 }
 module_list=$(module_paths $modules)
 
+# gpio-sim (tools/vm/gpio-sim/README.md): out-of-tree gpio-sim.ko + irq_sim.ko
+# for this kernel, plus Debian's configfs.ko. Optional: without it the image
+# builds and only the wdt-gpio entry fails ("modprobe gpio-sim").
+gpiosim_dir=$out/gpio-sim
+gpiosim=no
+if [ "${VM_GPIO_SIM:-yes}" != no ] && [ -x "$here/gpio-sim/build.sh" ]; then
+  if KERNEL_VERSION=$kver "$here/gpio-sim/build.sh" "$gpiosim_dir" >"$out/gpio-sim.log" 2>&1; then
+    gpiosim=yes
+    module_list="$module_list $(module_paths configfs)"
+  else
+    echo "build-image: gpio-sim did not build (see $out/gpio-sim.log); the image has no gpio-sim" >&2
+  fi
+fi
+
 # Everything that shapes the image; any change triggers a rebuild.
 stamp=$(
   {
@@ -84,6 +98,7 @@ stamp=$(
       sha256sum < "$f"
     done
     for m in $module_list; do echo "$m"; sha256sum < "$moddir/$m"; done
+    if [ "$gpiosim" = yes ]; then sha256sum < "$gpiosim_dir/gpio-sim.ko"; sha256sum < "$gpiosim_dir/irq_sim.ko"; fi
     echo "$modules | $grub_modules | $kver"
     grub-mkimage --version
   } | sha256sum | cut -d' ' -f1
@@ -124,6 +139,10 @@ for m in $module_list; do
   mkdir -p "$initrd/lib/modules/$kver/$(dirname "$m")"
   cp "$moddir/$m" "$initrd/lib/modules/$kver/$m"
 done
+if [ "$gpiosim" = yes ]; then
+  mkdir -p "$initrd/lib/modules/$kver/extra"
+  cp "$gpiosim_dir/gpio-sim.ko" "$gpiosim_dir/irq_sim.ko" "$initrd/lib/modules/$kver/extra/"
+fi
 cp "$moddir/modules.order" "$moddir/modules.builtin" "$moddir/modules.builtin.modinfo" "$initrd/lib/modules/$kver/"
 depmod -b "$initrd" "$kver"
 

@@ -35,13 +35,34 @@ fail() {
 scenario=healthy
 entry=unknown
 next=good
+rescue=no
+armkexec=no
+wdt=pets
 for word in $(cat /proc/cmdline); do
   case "$word" in
     appliance.scenario=*) scenario=${word#appliance.scenario=} ;;
     appliance.entry=*) entry=${word#appliance.entry=} ;;
     appliance.next=*) next=${word#appliance.next=} ;;
+    appliance.armkexec=*) armkexec=${word#appliance.armkexec=} ;;
+    appliance.wdt=*) wdt=${word#appliance.wdt=} ;;
+    appliance.rescue=1) rescue=yes ;;
   esac
 done
+# The rescue (crash) kernel is this same kernel and initramfs, loaded by
+# `appliance kexec arm` with the known-good entry's arguments plus
+# appliance.rescue=1: detect it first, whatever the scenario word says, and
+# validate (the validator saves the panic log, rejects the trial and reboots
+# through the firmware).
+[ -e /proc/vmcore ] && rescue=yes
+if [ "$rescue" = yes ]; then
+  marker "rescue kernel vmcore=$([ -e /proc/vmcore ] && echo yes || echo no) uptime=$(cut -d' ' -f1 /proc/uptime)"
+  scenario=validate
+fi
+# Entries that test the kexec failover turn [Boot] ArmKexec on (the image's
+# config has it off, so the other trials do not pay for arming).
+if [ "$armkexec" = yes ]; then
+  sed -i 's/^ArmKexec=.*/ArmKexec=yes/' /etc/appliance/appliance.conf || fail "ArmKexec=yes"
+fi
 
 modprobe virtio_pci || fail "modprobe virtio_pci"
 modprobe virtio_blk || fail "modprobe virtio_blk"
@@ -61,7 +82,7 @@ done
 # read-write, with the journal on it (/var/lib/appliance survives reboots).
 mkdir -p /sysroot /boot
 mode=ro
-[ "$scenario" = validate ] && mode=rw
+case "$scenario" in (validate|kexec-arm|watchdog) mode=rw ;; esac
 mount -t ext4 -o "$mode" /dev/vda1 /sysroot || fail "mount /dev/vda1 $mode"
 mount --bind /sysroot/boot /boot || fail "bind /sysroot/boot"
 if [ "$mode" = rw ]; then
@@ -77,13 +98,113 @@ marker "bootstatus=$bootstatus"
 
 # Each appliance run costs ~1.2 s under TCG: the validate path lists nothing
 # extra (the status marker and the host's grubenv reads say it all).
-[ "$scenario" = validate ] || appliance --root / env list | sed 's/^/APPLIANCE-MARKER: grubenv /'
+case "$scenario" in (validate|watchdog|kexec-arm) ;; (*) appliance --root / env list | sed 's/^/APPLIANCE-MARKER: grubenv /' ;; esac
 
 # Operator's commands left on the partition by the host (Appliance.Vm
 # DiskFiles), one appliance command line per line, e.g. "upgrade stage trial
 # --tries 3 --reboot": each validating boot that gets past validation runs
 # the first one and drops it.
 request=/sysroot/vm-request
+
+# The agent's watchdog daemon (`appliance watchdog run`), configured by
+# appending a [Watchdog] section to the image's appliance.conf. Modes
+# (appliance.wdt=): pets (i6300esb + softdog, 30 s, then SIGTERM with the magic
+# close), kill (SIGKILL the daemon; the i6300esb resets the VM), check-fail
+# (a failing health check makes it stop petting on purpose), gpio (a gpio-sim
+# line as a GPIO watchdog), report (the boot after a reset: start the daemon,
+# which records reset-cause.json, and print both records).
+watchdog_scenario() {
+  conf=/etc/appliance/appliance.conf
+  modprobe i6300esb || fail "modprobe i6300esb"
+  {
+    echo "[Watchdog]"
+    echo "Board=none"
+    echo "Device=identity:i6300ESB timer"
+    echo "Timeout=5"
+    echo "Interval=1s"
+    echo "MagicCloseOnStop=yes"
+  } >> "$conf"
+  case "$1" in
+    pets)
+      modprobe softdog || fail "modprobe softdog"
+      printf 'Device=identity:Software Watchdog\nBuiltinChecks=fds\n' >> "$conf" ;;
+    check-fail)
+      printf 'Check=/bin/false\nGrace=3s\nCheckInterval=1s\nRepair=/bin/true\n' >> "$conf" ;;
+    gpio)
+      gpio_sim_chip
+      printf 'GpioChip=/dev/%s\nGpioLine=3\nGpioMode=toggle\n' "$gpiochip" >> "$conf" ;;
+  esac
+  # After a reset, the next boot reports (the daemon writes reset-cause.json as it starts).
+  case "$1" in
+    kill|check-fail) appliance --root / env set next_entry=wdt-report >/dev/null || fail "env set next_entry" ;;
+  esac
+  mkdir -p /run
+  appliance --root / watchdog run &
+  daemon=$!
+  waited=0
+  while [ ! -s /run/appliance/watchdog/state.json ] && [ "$waited" -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+  marker "wdt daemon running pid=$daemon mode=$1 uptime=$(cut -d' ' -f1 /proc/uptime)"
+  case "$1" in
+    pets)
+      sleep 30
+      marker "wdt info $(appliance --root / watchdog info --json | tr -d '\n')"
+      marker "wdt status $(appliance --root / watchdog status --json | tr -d '\n')"
+      kill -TERM "$daemon"
+      wait "$daemon"
+      marker "wdt daemon stopped rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
+      # Disarmed by the magic close: 8 s (> Timeout) without a reset.
+      sleep 8
+      marker "wdt still alive after stop"
+      finish poweroff
+      ;;
+    gpio)
+      path=/sys/devices/platform/$gpiodev/$gpiochip/sim_gpio3/value
+      values=""
+      for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do values="$values$(cat "$path")"; sleep 0.25; done
+      marker "wdt gpio line=3 chip=$gpiochip values=$values"
+      kill -TERM "$daemon"
+      wait "$daemon"
+      marker "wdt daemon stopped rc=$?"
+      finish poweroff
+      ;;
+    kill)
+      sleep 3
+      kill -KILL "$daemon"
+      marker "wdt daemon killed timeout=5 uptime=$(cut -d' ' -f1 /proc/uptime)"
+      sleep 60
+      marker "error still alive after watchdog timeout"
+      finish poweroff
+      ;;
+    check-fail)
+      sleep 60
+      marker "error still alive after the check failed"
+      finish poweroff
+      ;;
+    report)
+      marker "wdt reset-cause $(tr -d '\n' < /var/lib/appliance/watchdog/reset-cause.json)"
+      marker "wdt last-stop $(tr -d '\n' < /var/lib/appliance/watchdog/last-stop.json 2>/dev/null || echo none)"
+      kill -TERM "$daemon"
+      wait "$daemon"
+      marker "wdt daemon stopped rc=$?"
+      finish poweroff
+      ;;
+  esac
+}
+
+# gpio-sim (tools/vm/gpio-sim, built into the image when available): one
+# 8-line chip through configfs; sets gpiodev (platform device) and gpiochip.
+gpio_sim_chip() {
+  modprobe gpio-sim || fail "modprobe gpio-sim (image built without tools/vm/gpio-sim?)"
+  mkdir -p /sys/kernel/config
+  mount -t configfs none /sys/kernel/config || fail "mount configfs"
+  d=/sys/kernel/config/gpio-sim/appliance
+  mkdir $d $d/gpio-bank0 || fail "gpio-sim configfs"
+  echo 8 > $d/gpio-bank0/num_lines
+  echo 1 > $d/live || fail "gpio-sim live"
+  gpiodev=$(cat $d/dev_name)
+  gpiochip=$(cat $d/gpio-bank0/chip_name)
+  marker "gpio-sim dev=$gpiodev chip=$gpiochip"
+}
 
 case "$scenario" in
   validate)
@@ -121,6 +242,23 @@ case "$scenario" in
     appliance --root / env set "next_entry=$next" || fail "appliance env set"
     marker "set next_entry=$(appliance --root / env get next_entry)"
     finish reboot
+    ;;
+  kexec-arm)
+    # `appliance kexec arm` then `disarm`; the entry decides whether the
+    # kernel has a crash reservation (crashkernel=) at all.
+    marker "kexec reserved=$(cat /sys/kernel/kexec_crash_size) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+    appliance --root / kexec arm good
+    rc=$?
+    marker "kexec arm rc=$rc crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+    if [ "$rc" = 0 ]; then
+      appliance --root / kexec disarm
+      rc=$?
+      marker "kexec disarm rc=$rc crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+    fi
+    finish poweroff
+    ;;
+  watchdog)
+    watchdog_scenario "$wdt"
     ;;
   stop-petting)
     umount /boot /sysroot

@@ -48,6 +48,9 @@ public static class UpgradeCommands
                 context.Output.WriteLine(parsed.GetValue(reboot) ? "rebooting into the trial" : "reboot to try it; 'appliance upgrade abort' drops it");
             }
 
+            // Operators' hooks (hooks.d/trial-staged) hear of the trial before any reboot; they are bounded by the hook timeout.
+            Appliance.Linux.Events.EventHooks.Fire(services.Root, Appliance.Core.Events.BootEvents.ForStage(trial.Path, good.Path, n, report.RunningEntry, services.Now(), $"trial '{trial.Path}' staged with {n} {(n == 1 ? "try" : "tries")}; known-good is '{good.Path}'"), Appliance.Linux.Events.EventHooks.DefaultTimeout, context.Error, context.Time);
+
             if (parsed.GetValue(reboot))
             {
                 new Rebooter(services.Root, context.Error).Reboot($"trial '{trial.Path}' staged");

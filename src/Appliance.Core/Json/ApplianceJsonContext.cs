@@ -19,4 +19,6 @@ namespace Appliance.Core.Json;
 [JsonSerializable(typeof(Appliance.Core.Kexec.ArmedState))]
 [JsonSerializable(typeof(Appliance.Core.Kexec.SavedSysctls))]
 [JsonSerializable(typeof(Appliance.Core.Kexec.KexecStatusReport))]
+[JsonSerializable(typeof(Appliance.Core.Metrics.WatchdogCounters))]
+[JsonSerializable(typeof(Appliance.Core.Events.EventDescription))]
 public sealed partial class ApplianceJsonContext : JsonSerializerContext;

@@ -115,7 +115,7 @@ public sealed class ApplianceBinaryTests
         var variables = GrubEnvBlock.Parse(File.ReadAllBytes(path)).Variables.ToDictionary(v => v.Name, v => v.Value);
         Assert.Equal(Enumerable.Range(0, n).ToDictionary(i => $"k{i}", i => $"v{i}"), variables);
         Assert.Equal(n, listed.Count(b => b == (byte)'\n'));
-        Assert.Equal(["grubenv"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+        GrubEnvLeftovers.AssertOnlyGrubEnvAndItsPreviousGeneration(dir.Path);
     }
 
     [Fact]

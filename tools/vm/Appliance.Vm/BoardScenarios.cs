@@ -17,7 +17,7 @@ public sealed record ScenarioResult(
 /// soon as the board does something else than expected; tests and the CLI
 /// share them so `run-scenario` reproduces exactly what a test did.
 /// </summary>
-public static class BoardScenarios
+public static partial class BoardScenarios
 {
     public const string NextEntryOnce = "next-entry-once";
     public const string BootCounter = "boot-counter";
@@ -29,6 +29,13 @@ public static class BoardScenarios
     public const string TrialKernelMissing = "trial-kernel-missing";
     public const string PowerCutAtValidate = "power-cut-at-validate";
     public const string PowerCutInCommit = "power-cut-in-commit";
+    public const string WatchdogDaemonPets = "watchdog-daemon-pets";
+    public const string WatchdogDaemonKilled = "watchdog-daemon-killed";
+    public const string WatchdogCheckFails = "watchdog-check-fails";
+    public const string WatchdogGpio = "watchdog-gpio";
+    public const string KexecPanicRescue = "kexec-panic-rescue";
+    public const string KexecNoReservation = "kexec-no-reservation";
+    public const string KexecDisarm = "kexec-disarm";
 
     /// <summary>The known-good entry of the board (first in grub.cfg, so GRUB's fallback index 0).</summary>
     public const string Good = "good";
@@ -52,6 +59,13 @@ public static class BoardScenarios
         [TrialKernelMissing] = "a trial whose kernel file is gone: GRUB falls back to good on the first boot; the validator ends the trial",
         [PowerCutAtValidate] = "power cut as the trial's validator starts: grubenv parses the same with both tools; the trial (one try fewer) boots again and commits",
         [PowerCutInCommit] = "power cut just after the trial's checks ran, while the validator commits: grubenv parses the same with both tools; the machine ends up committed",
+        [WatchdogDaemonPets] = "`appliance watchdog run` pets the i6300esb and softdog (Timeout=5) for 30 s: one boot, info/status read back 5 s for both; SIGTERM with the magic close disarms",
+        [WatchdogDaemonKilled] = "SIGKILL of the daemon: the i6300esb resets the VM within the timeout; the next boot's reset-cause.json says \"watchdog reset\" (bootstatus 32)",
+        [WatchdogCheckFails] = "a failing Check= (Grace=3s, Repair=/bin/true) makes the daemon stop petting on purpose: last-stop.json says why and the VM resets",
+        [WatchdogGpio] = "the daemon pets a gpio-sim line (GpioMode=toggle): the line's level read back from sysfs toggles",
+        [KexecPanicRescue] = "a trial armed by the validator (ArmKexec, crashkernel=256M) panics during its checks: the rescue kernel saves the panic, rejects the trial and reboots; known-good's status names the panic",
+        [KexecNoReservation] = "`appliance kexec arm` on a kernel without crashkernel= exits 78 naming crashkernel=256M; kexec_crash_loaded stays 0",
+        [KexecDisarm] = "`appliance kexec arm` then `disarm` on a kernel with crashkernel=256M: loaded 1, then 0",
     };
 
     public static Task<ScenarioResult> RunAsync(string name, QemuBoard board, Action<string> say) => name switch
@@ -66,6 +80,13 @@ public static class BoardScenarios
         TrialKernelMissing => TrialKernelMissingFallsBackAsync(board, say),
         PowerCutAtValidate => PowerCutDuringValidationAsync(board, say, PowerCutAtValidate, afterChecks: false),
         PowerCutInCommit => PowerCutDuringValidationAsync(board, say, PowerCutInCommit, afterChecks: true),
+        WatchdogDaemonPets => WatchdogDaemonPetsAsync(board, say),
+        WatchdogDaemonKilled => WatchdogDaemonKilledAsync(board, say),
+        WatchdogCheckFails => WatchdogCheckFailsAsync(board, say),
+        WatchdogGpio => WatchdogGpioAsync(board, say),
+        KexecPanicRescue => KexecPanicRescueAsync(board, say),
+        KexecNoReservation => KexecArmAsync(board, say, KexecNoReservation),
+        KexecDisarm => KexecArmAsync(board, say, KexecDisarm),
         _ => throw new BoardException($"unknown scenario '{name}'; known: {string.Join(", ", Descriptions.Keys)}"),
     };
 
@@ -125,7 +146,7 @@ public static class BoardScenarios
         var after = board.GrubEnv.Read();
         run.Expect(after.Get("appliance_trial").Length == 0 && after.Get("appliance_failed") == trial && after.Get("appliance_boot").Length == 0,
             $"after the rollback grubenv should have no trial, appliance_failed={trial} and appliance_boot handled: {after}");
-        run.Say($"boot {good.Boot}: {usedUp.Text}; its validator recorded: {good.Status.ThisBoot!.Message}");
+        run.Say($"boot {good.Boot}: GRUB \"{Markers.From(usedUp, "appliance: ")}\"; its validator recorded: {good.Status.ThisBoot!.Message}");
         run.Observed["tries_sequence"] = string.Join(',', seen);
         run.Observed["final_entry"] = Good;
         return run.Finish();
@@ -222,7 +243,7 @@ public static class BoardScenarios
         run.Expect(env.Get("saved_entry") == trial && env.Get("appliance_good") == trial
             && !env.GrubEditenv.ContainsKey("appliance_trial") && !env.GrubEditenv.ContainsKey("appliance_tries") && !env.GrubEditenv.ContainsKey("appliance_boot"),
             $"after the commit grubenv should hold saved_entry=appliance_good={trial} and no trial variables: {env}");
-        run.Say($"boot {committed.Boot}: GRUB spent a try ({try1.Text}); the validator committed: {committed.Status.ThisBoot!.Message}");
+        run.Say($"boot {committed.Boot}: GRUB spent a try ({Markers.From(try1, Markers.GrubTrialTry)}); the validator committed: {committed.Status.ThisBoot!.Message}");
         run.Say($"host: grubenv saved_entry={trial} appliance_good={trial}, no appliance_trial (appliance and grub-editenv agree)");
 
         board.Start();
@@ -300,7 +321,7 @@ public static class BoardScenarios
             run.Expect(spent.Text.Contains($"trial {trial}, {left} tries left", StringComparison.Ordinal), $"GRUB should count down to {left}: {spent.Text}");
             await WaitBootAsync(board, trial).ConfigureAwait(false);
             var panic = await board.WaitForAsync(Markers.KernelPanic).ConfigureAwait(false);
-            run.Say($"boot {panic.Boot}: GRUB spent a try ({left} left) and booted '{trial}': \"{Tail(panic.Text, Markers.KernelPanic)}\"");
+            run.Say($"boot {panic.Boot}: GRUB spent a try ({left} left) and booted '{trial}': \"{Markers.From(panic, Markers.KernelPanic)}\"");
         }
 
         var usedUp = await board.WaitForAsync(Markers.GrubTriesUsedUp).ConfigureAwait(false);
@@ -317,7 +338,7 @@ public static class BoardScenarios
         var env = board.GrubEnv.Read();
         run.Expect(env.Get("appliance_trial").Length == 0 && env.Get("appliance_failed") == trial && env.Get("appliance_boot").Length == 0,
             $"grubenv should hold no trial and appliance_failed={trial}: {env}");
-        run.Say($"boot {good.Boot}: {usedUp.Text}; status: {rollback}");
+        run.Say($"boot {good.Boot}: GRUB \"{Markers.From(usedUp, "appliance: ")}\"; status: {rollback}");
         run.Observed["trial_boots"] = trialBoots.ToString(CultureInfo.InvariantCulture);
         run.Observed["rollback"] = rollback;
         return run.Finish();
@@ -355,6 +376,12 @@ public static class BoardScenarios
             $"grubenv should hold no trial and appliance_failed={trial}: {env}");
         run.Say($"boot {good.Boot}: linux16 {kernel} failed; GRUB: \"{fallingBack.Text}\"; validator: {good.Status.ThisBoot!.Message}");
 
+        // The fall-back was handled on this boot: nothing may be left for the next one.
+        run.Expect(env.Get("appliance_boot").Length == 0 && good.Status.State == "idle",
+            $"after validating the fall-back the trial is over: appliance_boot should be cleared and status idle, "
+            + $"but the validator left appliance_boot={env.Get("appliance_boot")} and status says '{good.Status.State}' "
+            + $"(the next boot would be taken as the known-good boot after a rejection and record a second rollback): {env}");
+
         // One more plain boot: the trial is over, nothing is left to roll back.
         var next = await BootValidatedToPowerOffAsync(board, Good).ConfigureAwait(false);
         run.Expect(next.Status.ThisBoot is { Path: "normal", Result: "good" },
@@ -390,8 +417,9 @@ public static class BoardScenarios
         }
 
         var cut = await board.PowerCutAsync().ConfigureAwait(false);
-        var agentSpoke = board.Lines().Any(l => l.Elapsed <= cut && l.Boot == start.Boot && l.Text.StartsWith("appliance: ", StringComparison.Ordinal));
-        run.Say($"boot {start.Boot}: power cut {where}{(agentSpoke ? "; the validator had already printed its verdict" : "")}");
+        var verdict = board.Lines().FirstOrDefault(l => l.Elapsed >= start.Elapsed && l.Elapsed <= cut && l.Boot == start.Boot
+            && l.Text.StartsWith("appliance: ", StringComparison.Ordinal));
+        run.Say($"boot {start.Boot}: power cut {where}{(verdict is null ? "" : $"; the validator had printed \"{verdict.Text}\"")}");
 
         var env = board.GrubEnv.Read();
         run.Expect(env.Agree, $"after the power cut appliance and grub-editenv disagree: {env}");
@@ -505,12 +533,6 @@ public static class BoardScenarios
     {
         await board.WaitForAsync(Markers.End("poweroff")).ConfigureAwait(false);
         await board.WaitForExitAsync().ConfigureAwait(false);
-    }
-
-    private static string Tail(string text, string from)
-    {
-        var at = text.IndexOf(from, StringComparison.Ordinal);
-        return at < 0 ? text : text[at..];
     }
 
     private static string Summary(GrubEnvSnapshot env) =>

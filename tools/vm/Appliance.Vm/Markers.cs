@@ -47,6 +47,32 @@ public static class Markers
     /// <summary>Linux: the trial without an init panics ("Kernel panic - not syncing: ...").</summary>
     public const string KernelPanic = "Kernel panic - not syncing";
 
+    /// <summary>init.sh watchdog_scenario (issue 5).</summary>
+    public const string WatchdogDaemonRunning = "APPLIANCE-MARKER: wdt daemon running";
+    public const string WatchdogInfo = "APPLIANCE-MARKER: wdt info ";
+    public const string WatchdogStatus = "APPLIANCE-MARKER: wdt status ";
+    public const string WatchdogDaemonStopped = "APPLIANCE-MARKER: wdt daemon stopped";
+    public const string WatchdogAliveAfterStop = "APPLIANCE-MARKER: wdt still alive after stop";
+    public const string WatchdogDaemonKilled = "APPLIANCE-MARKER: wdt daemon killed";
+    public const string WatchdogResetCause = "APPLIANCE-MARKER: wdt reset-cause ";
+    public const string WatchdogLastStop = "APPLIANCE-MARKER: wdt last-stop ";
+    public const string WatchdogGpioValues = "APPLIANCE-MARKER: wdt gpio ";
+    public const string GpioSimChip = "APPLIANCE-MARKER: gpio-sim dev=";
+
+    /// <summary>The daemon's stderr (WatchdogDaemon.StopOnPurpose).</summary>
+    public const string WatchdogStoppingOnPurpose = "appliance: stopping petting on purpose";
+
+    /// <summary>app-check.sh under appliance.check=panic, right before sysrq-c.</summary>
+    public const string CheckPanicking = "APPLIANCE-MARKER: check 50-app panicking kexec_crash_loaded=";
+
+    /// <summary>init.sh in the crash kernel (/proc/vmcore or appliance.rescue=1).</summary>
+    public const string RescueKernel = "APPLIANCE-MARKER: rescue kernel";
+
+    /// <summary>init.sh's kexec-arm scenario.</summary>
+    public const string KexecReserved = "APPLIANCE-MARKER: kexec reserved=";
+    public const string KexecArmRc = "APPLIANCE-MARKER: kexec arm rc=";
+    public const string KexecDisarmRc = "APPLIANCE-MARKER: kexec disarm rc=";
+
     /// <summary>The entry's own echo in grub.cfg.in; "kernel=" ends the id so "trial" does not match "trial-sick".</summary>
     public static string GrubBooting(string entry) => $"GRUB: booting {entry} kernel=";
 
@@ -69,6 +95,13 @@ public static class Markers
         var rest = line.Text[(at + prefix.Length)..];
         var space = rest.IndexOf(' ', StringComparison.Ordinal);
         return space < 0 ? rest : rest[..space];
+    }
+
+    /// <summary>The line from <paramref name="prefix"/> on (GRUB's lines may follow other text on the same line).</summary>
+    public static string From(SerialLine line, string prefix)
+    {
+        var at = line.Text.IndexOf(prefix, StringComparison.Ordinal);
+        return at < 0 ? line.Text : line.Text[at..];
     }
 
     /// <summary>Everything after <paramref name="prefix"/>.</summary>

@@ -1,6 +1,6 @@
 using Appliance.Vm;
 
-// Entry point of the board harness: `run-scenario NAME`, `list`, `demo`.
+// Entry point of the board harness: `run-scenario NAME`, `list`, `demo`, `bench-kexec`.
 // Exit codes: 0 pass, 1 board/scenario failure, 2 usage.
 var verbose = args.Contains("--serial");
 var words = args.Where(a => a != "--serial").ToArray();
@@ -28,12 +28,18 @@ try
                 return 0;
             }
 
+        case ["bench-kexec"]:
+            return await KexecBench.RunAsync(
+                int.TryParse(Environment.GetEnvironmentVariable("BENCH_KEXEC_RUNS"), out var runs) && runs > 0 ? runs : 3,
+                int.TryParse(Environment.GetEnvironmentVariable("BENCH_KEXEC_TRIES"), out var tries) && tries > 0 ? tries : 3,
+                Say);
+
         case ["demo"]:
             await Demo.RunAsync(Say);
             return 0;
 
         default:
-            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo");
+            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo | bench-kexec");
             return 2;
     }
 }

@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace Appliance.Core.Metrics;
+
+/// <summary>
+/// The counters the metrics read from the watchdog daemon's <c>state.json</c>, and nothing
+/// else of it: the daemon's record may gain or lose fields without breaking the metrics.
+/// <see cref="LatePets"/> is read when the daemon records it (pets that came later than the
+/// interval allows); absent, the metric is left out rather than reported as zero.
+/// </summary>
+public sealed record WatchdogCounters
+{
+    [JsonPropertyName("pets")]
+    public long Pets { get; init; }
+
+    [JsonPropertyName("latePets")]
+    public long? LatePets { get; init; }
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+
+namespace Appliance.Vm;
+
+/// <summary>
+/// Issue 6: kexec failover on the board. The rescue (crash) kernel is the same
+/// kernel and initramfs, loaded by the agent with known-good's arguments plus
+/// appliance.rescue=1; init.sh detects it first and runs the validator.
+/// </summary>
+public static partial class BoardScenarios
+{
+    /// <summary>The panic message sysrq-c gives (drivers/tty/sysrq.c sysrq_handle_crash).</summary>
+    public const string SysrqPanic = "Kernel panic - not syncing: sysrq triggered crash";
+
+    /// <summary>From the panic line to the rescue kernel's userspace marker (notes: 7-10 s under TCG).</summary>
+    public static readonly TimeSpan RescueWithin = TimeSpan.FromSeconds(15);
+
+    /// <summary>Issue 6, scenario 6: a trial panics after the validator armed kexec; the rescue path rolls back and the panic is named.</summary>
+    public static async Task<ScenarioResult> KexecPanicRescueAsync(QemuBoard board, Action<string> say)
+    {
+        const string trial = "trial-panic";
+        var run = new Run(KexecPanicRescue, board, say);
+        run.Say($"host: {board.GrubEnv.StageTrial(trial, 3)}");
+        board.Start();
+        var timing = await KexecPanicToGoodAsync(board, trial).ConfigureAwait(false);
+        run.Say($"boot {timing.Panic.Boot}: the validator armed kexec (kexec_crash_loaded=1 in the check), then \"{Markers.From(timing.Panic, Markers.KernelPanic)}\"");
+
+        var rescue = timing.Rescue!;
+        var toRescue = rescue.Elapsed - timing.Panic.Elapsed;
+        run.Expect(rescue.Boot == timing.Panic.Boot, "the firmware ran between the panic and the rescue kernel: the crash kexec did not happen");
+        run.Expect(toRescue <= RescueWithin, $"the rescue kernel's userspace came {toRescue.TotalSeconds:F1} s after the panic (more than {RescueWithin.TotalSeconds:F0} s)");
+        var rebooting = board.Lines().FirstOrDefault(l => l.Elapsed > rescue.Elapsed && l.Boot == rescue.Boot && l.Text.Contains(Markers.AgentRebooting, StringComparison.Ordinal));
+        run.Expect(rebooting is not null, "the rescue kernel's validator should reboot through the firmware (no \"appliance: rebooting\" line)");
+        run.Say($"rescue kernel userspace {toRescue.TotalSeconds:F1} s after the panic; its validator: \"{Markers.From(rebooting!, "appliance: ")}\"");
+
+        var good = await WaitValidatedAfterUserspaceAsync(board, Good).ConfigureAwait(false);
+        await PowerOffAsync(board).ConfigureAwait(false);
+        var rollback = good.Status.Rollback ?? string.Empty;
+        run.Expect(good.Rc == 0 && good.Status.ThisBoot is { Result: "rolled-back" },
+            $"good's validator should record the rollback: rc={good.Rc} {good.Status}");
+        run.Expect(rollback.Contains(SysrqPanic, StringComparison.Ordinal),
+            $"`appliance status --json` should name \"{SysrqPanic}\" in rollback: \"{rollback}\" ({good.Status.Json})");
+        var env = board.GrubEnv.Read();
+        run.Expect(env.Get("appliance_trial").Length == 0 && env.Get("appliance_failed") == trial,
+            $"grubenv should hold no trial and appliance_failed={trial}: {env}");
+        var total = timing.Good.Elapsed - timing.Panic.Elapsed;
+        run.Say($"boot {good.Boot}: GRUB booted good {total.TotalSeconds:F1} s after the panic; status rollback: \"{rollback}\"");
+        // Last, so everything above is proven first: the message must be the
+        // panic's own text, not followed by stray bytes from the printk ring.
+        run.Expect(System.Text.RegularExpressions.Regex.IsMatch(rollback, System.Text.RegularExpressions.Regex.Escape(SysrqPanic) + "(?![A-Za-z])"),
+            $"status names the panic with stray characters after it (the vmcore printk text is not cut at the record's text_len): \"{rollback}\"");
+        run.Observed["crash_loaded_before_panic"] = "1";
+        run.Observed["panic_to_rescue_s"] = toRescue.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
+        run.Observed["panic_to_good_s"] = total.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
+        run.Observed["rollback"] = rollback;
+        return run.Finish();
+    }
+
+    /// <summary>Issue 6, scenarios 7 and 8: arming without a reservation is refused (78); arm then disarm unloads.</summary>
+    public static async Task<ScenarioResult> KexecArmAsync(QemuBoard board, Action<string> say, string name)
+    {
+        var reserved = name == KexecDisarm;
+        var entry = reserved ? "kexec-arm" : "kexec-noreserve";
+        var run = new Run(name, board, say);
+        board.GrubEnv.Stage(new Dictionary<string, string?> { ["next_entry"] = entry });
+        board.Start();
+        await WaitBootAsync(board, entry).ConfigureAwait(false);
+        var before = await board.WaitForAsync(Markers.KexecReserved).ConfigureAwait(false);
+        var arm = await board.WaitForAsync(Markers.KexecArmRc).ConfigureAwait(false);
+        var armRc = Markers.ValueAfter(arm, Markers.KexecArmRc);
+        var loadedAfterArm = Markers.ValueAfter(arm, "crash_loaded=");
+        var agentLines = board.Lines().Where(l => l.Elapsed > before.Elapsed && l.Elapsed < arm.Elapsed && l.Boot == arm.Boot).Select(l => l.Text).ToList();
+        run.Observed["arm_rc"] = armRc;
+        run.Observed["crash_loaded_after_arm"] = loadedAfterArm;
+        if (!reserved)
+        {
+            run.Expect(Markers.ValueAfter(before, Markers.KexecReserved) == "0", $"kexec-noreserve should have no crash reservation: {before.Text}");
+            run.Expect(armRc == "78", $"`appliance kexec arm` without a reservation should exit 78 (EX_CONFIG): {arm.Text}");
+            var hint = agentLines.FirstOrDefault(l => l.Contains("crashkernel=256M", StringComparison.Ordinal) && l.Contains("GRUB_CMDLINE_LINUX", StringComparison.Ordinal));
+            run.Expect(hint is not null, $"the refusal should say to add crashkernel=256M to GRUB_CMDLINE_LINUX; it said: {string.Join(" | ", agentLines)}");
+            run.Expect(loadedAfterArm == "0", $"kexec_crash_loaded should stay 0: {arm.Text}");
+            await PowerOffAsync(board).ConfigureAwait(false);
+            run.Say($"boot {arm.Boot}: no crashkernel=: arm exited {armRc}: \"{hint}\"; kexec_crash_loaded={loadedAfterArm}");
+            run.Observed["message"] = hint!;
+            return run.Finish();
+        }
+
+        run.Expect(armRc == "0" && loadedAfterArm == "1", $"`appliance kexec arm good` with crashkernel=256M should load the crash kernel: {arm.Text} ({string.Join(" | ", agentLines)})");
+        var disarm = await board.WaitForAsync(Markers.KexecDisarmRc).ConfigureAwait(false);
+        var disarmRc = Markers.ValueAfter(disarm, Markers.KexecDisarmRc);
+        var loadedAfterDisarm = Markers.ValueAfter(disarm, "crash_loaded=");
+        run.Expect(disarmRc == "0" && loadedAfterDisarm == "0", $"`appliance kexec disarm` should exit 0 and unload: {disarm.Text}");
+        await PowerOffAsync(board).ConfigureAwait(false);
+        run.Say($"boot {arm.Boot}: {Markers.From(before, "kexec ")}; arm rc={armRc} crash_loaded={loadedAfterArm}; disarm rc={disarmRc} crash_loaded={loadedAfterDisarm}");
+        run.Observed["disarm_rc"] = disarmRc;
+        run.Observed["crash_loaded_after_disarm"] = loadedAfterDisarm;
+        return run.Finish();
+    }
+
+    /// <summary>When a panicking trial's panic, rescue and known-good's userspace were seen.</summary>
+    public sealed record PanicTiming(SerialLine Panic, SerialLine? Rescue, SerialLine Good);
+
+    /// <summary>
+    /// From a started board whose staged trial panics during validation with
+    /// kexec armed: checks kexec_crash_loaded=1 before the panic, waits for the
+    /// panic, the rescue kernel's marker and known-good's userspace marker.
+    /// </summary>
+    public static async Task<PanicTiming> KexecPanicToGoodAsync(QemuBoard board, string trial)
+    {
+        await WaitBootAsync(board, trial).ConfigureAwait(false);
+        var check = await board.WaitForAsync(Markers.CheckPanicking).ConfigureAwait(false);
+        if (Markers.ValueAfter(check, Markers.CheckPanicking) != "1")
+        {
+            var notes = board.Lines().Where(l => l.Boot == check.Boot && l.Text.Contains("kexec", StringComparison.OrdinalIgnoreCase)).Select(l => l.Text);
+            throw board.Fail($"the validator did not arm kexec before the checks ran: {check.Text} ({string.Join(" | ", notes)})");
+        }
+
+        var panic = await board.WaitForAsync(Markers.KernelPanic).ConfigureAwait(false);
+        var rescue = await board.WaitForAsync(Markers.RescueKernel, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        await board.WaitForAsync(QemuBoard.FirmwareBanner).ConfigureAwait(false);
+        await WaitBootAsync(board, Good).ConfigureAwait(false);
+        var good = await board.WaitForAsync(Markers.Userspace(Good)).ConfigureAwait(false);
+        return new PanicTiming(panic, rescue, good);
+    }
+
+    /// <summary>The plain path: the trial panics on every try (panic=1), GRUB spends them, then boots known-good.</summary>
+    public static async Task<PanicTiming> PlainPanicToGoodAsync(QemuBoard board, string trial, int tries)
+    {
+        SerialLine? first = null;
+        for (var i = 0; i < tries; i++)
+        {
+            await WaitBootAsync(board, trial).ConfigureAwait(false);
+            var panic = await board.WaitForAsync(Markers.KernelPanic).ConfigureAwait(false);
+            first ??= panic;
+        }
+
+        await WaitBootAsync(board, Good).ConfigureAwait(false);
+        var good = await board.WaitForAsync(Markers.Userspace(Good)).ConfigureAwait(false);
+        return new PanicTiming(first!, null, good);
+    }
+
+    /// <summary>Like <see cref="WaitValidatedAsync"/> once GRUB's booting line and the userspace marker were already consumed.</summary>
+    private static async Task<ValidatedBoot> WaitValidatedAfterUserspaceAsync(QemuBoard board, string entry)
+    {
+        var rcLine = await board.WaitForAsync(Markers.ValidateRc).ConfigureAwait(false);
+        if (!int.TryParse(Markers.ValueAfter(rcLine, Markers.ValidateRc), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rc))
+        {
+            throw board.Fail($"no exit code in \"{rcLine.Text}\"");
+        }
+
+        var statusLine = await board.WaitForAsync(Markers.Status).ConfigureAwait(false);
+        var status = GuestStatus.Parse(Markers.RestAfter(statusLine, Markers.Status), board.Fail);
+        return new ValidatedBoot(rcLine.Boot, entry, rc, status);
+    }
+}
