@@ -13,8 +13,8 @@ public sealed record HookOutcome(string Path, string Result, int? ExitCode, stri
 /// <summary>
 /// Runs the operator's programs for an event: every executable in
 /// <c>/etc/appliance/hooks.d/EVENT/</c> (under the root), in parallel, each directly with
-/// execve (never a shell) in its own process group, with the event as one JSON object in
-/// argv[1] and its name in <c>APPLIANCE_EVENT</c>. All of them share one deadline, after which
+/// execve (never a shell) in its own process group, with the event as one JSON object on
+/// stdin (and, for one-line scripts, in argv[1]) and its name in <c>APPLIANCE_EVENT</c>. All of them share one deadline, after which
 /// every group still running is killed: a hung hook must not hold up a boot validation or a
 /// reboot. Hooks, and the directories above them, that anybody but root could write are
 /// refused, as checks are: they run as root. A hook's failure is reported, never raised: the
@@ -141,7 +141,7 @@ public static class EventHooks
         {
             try
             {
-                return runner.Run(path, [json], environment, timeout, CancellationToken.None);
+                return runner.Run(path, [json], environment, timeout, CancellationToken.None, System.Text.Encoding.UTF8.GetBytes(json + "\n"));
             }
             catch (SystemError e) when (e.Errno == TextFileBusy && attempt < 5)
             {

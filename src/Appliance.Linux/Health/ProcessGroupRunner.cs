@@ -42,15 +42,23 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
     // A pipe holds 64 KiB by default (pipe(7)); reading that much at a time empties it in one call.
     private const int ReadBufferBytes = 65536;
 
-    /// <summary>Runs <paramref name="path"/> with <paramref name="args"/> as argv[1..], stdin from /dev/null.</summary>
+    /// <summary>Most a program may be handed on stdin: what fits in a pipe (pipe(7): 64 KiB), so handing it over never waits on the child.</summary>
+    public const int MaxStandardInputBytes = 60 * 1024;
+
+    /// <summary>Runs <paramref name="path"/> with <paramref name="args"/> as argv[1..], stdin from /dev/null or, when given, <paramref name="standardInput"/>.</summary>
     /// <exception cref="SystemError">The program could not be started (no such file, not executable).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the process group was killed first.</exception>
-    public ProcessGroupResult Run(string path, IReadOnlyList<string> args, IReadOnlyList<string> environment, TimeSpan timeout, CancellationToken cancellation)
+    public ProcessGroupResult Run(string path, IReadOnlyList<string> args, IReadOnlyList<string> environment, TimeSpan timeout, CancellationToken cancellation, byte[]? standardInput = null)
     {
+        if (standardInput is { Length: > MaxStandardInputBytes })
+        {
+            throw new ArgumentException($"at most {MaxStandardInputBytes} bytes can be handed on stdin", nameof(standardInput));
+        }
+
         long start = time.GetTimestamp();
         var capture = new OutputCapture(outputLimitBytes);
         byte[] buffer = new byte[ReadBufferBytes];
-        (int pid, int readFd) = Spawn(path, args, environment);
+        (int pid, int readFd) = Spawn(path, args, environment, standardInput);
         bool timedOut = false;
         bool cancelled = false;
         int? status;
@@ -118,12 +126,21 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
         return new ProcessGroupResult(exitCode, signal, timedOut, capture.ToString(), capture.TotalBytes, capture.Truncated, duration);
     }
 
-    private static unsafe (int Pid, int ReadFd) Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string> environment)
+    private static unsafe (int Pid, int ReadFd) Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string> environment, byte[]? standardInput)
     {
         int* fds = stackalloc int[2];
         if (HealthNative.pipe2(fds, HealthNative.O_CLOEXEC) != 0)
         {
             throw new SystemError("pipe2", path, Marshal.GetLastPInvokeError());
+        }
+
+        int* input = stackalloc int[2] { -1, -1 };
+        if (standardInput is not null && HealthNative.pipe2(input, HealthNative.O_CLOEXEC) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            HealthNative.close(fds[0]);
+            HealthNative.close(fds[1]);
+            throw new SystemError("pipe2", path, errno);
         }
 
         byte* attr = stackalloc byte[HealthNative.SpawnAttrSize];
@@ -155,7 +172,15 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
 
             // stdout and stderr share one pipe, so the output keeps the order it was written in.
             // The pipe's own descriptors are close-on-exec; dup2 clears that on the copies.
-            Check(HealthNative.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.O_RDONLY, 0), "posix_spawn_file_actions_addopen", path);
+            if (standardInput is null)
+            {
+                Check(HealthNative.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Libc.O_RDONLY, 0), "posix_spawn_file_actions_addopen", path);
+            }
+            else
+            {
+                Check(HealthNative.posix_spawn_file_actions_adddup2(actions, input[0], 0), "posix_spawn_file_actions_adddup2", path);
+            }
+
             Check(HealthNative.posix_spawn_file_actions_adddup2(actions, fds[1], 1), "posix_spawn_file_actions_adddup2", path);
             Check(HealthNative.posix_spawn_file_actions_adddup2(actions, fds[1], 2), "posix_spawn_file_actions_adddup2", path);
 
@@ -176,11 +201,36 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
             // posix_spawn returns the error of the exec itself (glibc 2.24+, musl), e.g. ENOENT, EACCES.
             Check(HealthNative.posix_spawn(out int pid, path, actions, attr, argv, envp), "posix_spawn", path);
             spawned = true;
+            if (standardInput is not null)
+            {
+                // Fits in the pipe (MaxStandardInputBytes), so this never waits on the child; a
+                // child that exits without reading only makes the write fail, which is its business.
+                fixed (byte* data = standardInput)
+                {
+                    for (int written = 0; written < standardInput.Length;)
+                    {
+                        nint n = Libc.write(input[1], data + written, (nuint)(standardInput.Length - written));
+                        if (n <= 0)
+                        {
+                            break;
+                        }
+
+                        written += (int)n;
+                    }
+                }
+            }
+
             return (pid, fds[0]);
         }
         finally
         {
             HealthNative.close(fds[1]);
+            if (standardInput is not null)
+            {
+                HealthNative.close(input[0]);
+                HealthNative.close(input[1]);
+            }
+
             if (!spawned)
             {
                 HealthNative.close(fds[0]);

@@ -61,6 +61,18 @@ public sealed class EventHooksTests : IDisposable
     }
 
     [Fact]
+    public void Fire_Hook_ReadsTheEventAsJsonOnStdin()
+    {
+        string log = _root.File("stdin");
+        Hook("committed", "hook", $"cat > {log}");
+        var description = Event(message: "trial committed");
+
+        EventHooks.Fire(_root.Path, description, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(JsonSerializer.Serialize(description, Appliance.Core.Json.ApplianceJsonContext.Default.EventDescription) + "\n", File.ReadAllText(log));
+    }
+
+    [Fact]
     public void Fire_HangingHook_KilledWithItsGroupAtTheTimeoutOthersStillFinish()
     {
         string pidFile = _root.File("child.pid");
