@@ -72,7 +72,7 @@ public static class WatchdogCommands
         using var notifier = SystemdNotifier.Create(systemd.NotifySocket);
         var files = new WatchdogFiles(root, context.FileSteps);
         var daemon = new WatchdogDaemon(
-            new WatchdogDaemonContext(new KernelInfo(root).BootId(), Environment.ProcessId, context.Time, log, files),
+            new WatchdogDaemonContext(new KernelInfo(root).BootId(), Environment.ProcessId, context.Time, log, files, Announce(root, context, log)),
             Load,
             new LinuxWatchdogPlatform(root, boards, context.FileSteps, context.Time),
             notifier,
@@ -201,4 +201,13 @@ public static class WatchdogCommands
     private static string Seconds(int? s) => s is { } v ? $"{v} s" : "? (not supported by the driver)";
 
     private static string Stamp(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Event hooks run on a pool thread: the daemon calls this from its pet thread, which must never wait on a hook.</summary>
+    private static Action<string, string> Announce(string root, CliContext context, TextWriter log) =>
+        (name, message) => ThreadPool.QueueUserWorkItem(_ => Appliance.Linux.Events.EventHooks.Fire(
+            root,
+            new Appliance.Core.Events.EventDescription { Event = name, Time = context.Time.GetUtcNow(), Message = message },
+            Appliance.Linux.Events.EventHooks.DefaultTimeout,
+            log,
+            context.Time));
 }

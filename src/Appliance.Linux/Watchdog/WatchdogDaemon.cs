@@ -5,7 +5,8 @@ using Appliance.Linux.Notify;
 namespace Appliance.Linux.Watchdog;
 
 /// <summary>Who the daemon is and where it writes.</summary>
-public sealed record WatchdogDaemonContext(string BootId, int Pid, TimeProvider Time, TextWriter Log, WatchdogFiles Files);
+/// <param name="Announce">Tells the operator's event hooks (name, sentence); must return at once, as it is called from the pet thread.</param>
+public sealed record WatchdogDaemonContext(string BootId, int Pid, TimeProvider Time, TextWriter Log, WatchdogFiles Files, Action<string, string>? Announce = null);
 
 /// <summary>
 /// <c>appliance watchdog run</c>: pets every target on a dedicated thread while the machine is
@@ -241,6 +242,7 @@ public sealed class WatchdogDaemon
     {
         var repair = settings.Repair!;
         _context.Log.WriteLine($"appliance: {reason}; running repair hook {repair}");
+        _context.Announce?.Invoke("check-failing", $"{reason}; running the repair hook {repair}");
         _mainWake.Set();
         var thread = new Thread(() =>
         {
@@ -264,6 +266,7 @@ public sealed class WatchdogDaemon
     {
         var log = _context.Log;
         log.WriteLine($"appliance: stopping petting on purpose: {reason}");
+        _context.Announce?.Invoke("check-failing", $"stopping petting the watchdog on purpose: {reason}; the machine resets at the timeout");
         try
         {
             string? repair;
@@ -313,6 +316,10 @@ public sealed class WatchdogDaemon
             // Only the first start of a boot knows the cause; a restart re-reads the same bits, so rewriting is harmless.
             _context.Files.WriteResetCause(record);
             _context.Log.WriteLine($"appliance: last reset: {record.Cause}");
+            if (record.Cause.Contains("watchdog reset", StringComparison.Ordinal))
+            {
+                _context.Announce?.Invoke("watchdog-reset", $"the last reset was a watchdog reset ({record.Cause})");
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

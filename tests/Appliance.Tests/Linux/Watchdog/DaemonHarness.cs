@@ -121,7 +121,7 @@ internal sealed class DaemonHarness : IDisposable
         Root = new TempDir();
         Platform = platform;
         Files = new WatchdogFiles(Root.Path, LinuxFileSteps.Instance);
-        Daemon = new WatchdogDaemon(new WatchdogDaemonContext(bootId, Environment.ProcessId, TimeProvider.System, Log, Files), settings, platform, notifier, systemdTimeout);
+        Daemon = new WatchdogDaemon(new WatchdogDaemonContext(bootId, Environment.ProcessId, TimeProvider.System, Log, Files, (name, message) => Announced.Enqueue((name, message))), settings, platform, notifier, systemdTimeout);
         _thread = new Thread(() =>
         {
             try
@@ -144,6 +144,9 @@ internal sealed class DaemonHarness : IDisposable
     public WatchdogDaemon Daemon { get; }
 
     public StringWriter Log { get; } = new() { NewLine = "\n" };
+
+    /// <summary>The events the daemon announced to the operator's hooks, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Name, string Message)> Announced { get; } = new();
 
     public DaemonHarness Start()
     {

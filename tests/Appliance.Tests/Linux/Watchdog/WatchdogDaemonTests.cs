@@ -125,6 +125,8 @@ public sealed class WatchdogDaemonTests
         Assert.Contains("/bin/false: failed", record.Failures.Single());
         Assert.Contains("pass", record.Repair);
         Assert.True(h.Platform.Syncs >= 1, "no sync() after writing the stop record");
+        Assert.Contains(h.Announced, e => e.Name == "check-failing" && e.Message.Contains("repair hook"));
+        Assert.Contains(h.Announced, e => e.Name == "check-failing" && e.Message.Contains("stopping petting"));
         h.Stop();
         Assert.Null(target.ReleasedWithDisarm);
     }
@@ -258,6 +260,7 @@ public sealed class WatchdogDaemonTests
 
         var record = h.Files.ReadResetCause()!;
         Assert.Equal("watchdog reset", record.Cause);
+        Assert.Contains(h.Announced, e => e.Name == "watchdog-reset");
         Assert.Equal(32u, record.Devices.Single().IoctlBootStatus);
     }
 
