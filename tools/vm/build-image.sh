@@ -90,6 +90,19 @@ if [ "${VM_GPIO_SIM:-yes}" != no ] && [ -x "$here/gpio-sim/build.sh" ]; then
   fi
 fi
 
+# appliance_oops (tools/vm/oops): an out-of-tree module whose init oopses
+# (NULL pointer dereference); Debian's kernel has no lkdtm. Optional: without
+# it the image builds and only the trial-oops entry fails (its check survives).
+oops_dir=$out/oops
+oops=no
+if [ "${VM_OOPS:-yes}" != no ] && [ -x "$here/oops/build.sh" ]; then
+  if KERNEL_VERSION=$kver "$here/oops/build.sh" "$oops_dir" >"$out/oops.log" 2>&1; then
+    oops=yes
+  else
+    echo "build-image: appliance_oops did not build (see $out/oops.log); the image has no appliance_oops" >&2
+  fi
+fi
+
 # Everything that shapes the image; any change triggers a rebuild.
 stamp=$(
   {
@@ -99,6 +112,7 @@ stamp=$(
     done
     for m in $module_list; do echo "$m"; sha256sum < "$moddir/$m"; done
     if [ "$gpiosim" = yes ]; then sha256sum < "$gpiosim_dir/gpio-sim.ko"; sha256sum < "$gpiosim_dir/irq_sim.ko"; fi
+    if [ "$oops" = yes ]; then sha256sum < "$oops_dir/appliance_oops.ko"; fi
     echo "$modules | $grub_modules | $kver"
     grub-mkimage --version
   } | sha256sum | cut -d' ' -f1
@@ -142,6 +156,10 @@ done
 if [ "$gpiosim" = yes ]; then
   mkdir -p "$initrd/lib/modules/$kver/extra"
   cp "$gpiosim_dir/gpio-sim.ko" "$gpiosim_dir/irq_sim.ko" "$initrd/lib/modules/$kver/extra/"
+fi
+if [ "$oops" = yes ]; then
+  mkdir -p "$initrd/lib/modules/$kver/extra"
+  cp "$oops_dir/appliance_oops.ko" "$initrd/lib/modules/$kver/extra/"
 fi
 cp "$moddir/modules.order" "$moddir/modules.builtin" "$moddir/modules.builtin.modinfo" "$initrd/lib/modules/$kver/"
 depmod -b "$initrd" "$kver"

@@ -169,6 +169,25 @@ public static partial class PanicLog
                 headline += " after " + lines[cause];
             }
         }
+        else if (IsOopsLine(headline))
+        {
+            // With a crash kernel loaded, oops_end() kexecs before panic("Fatal exception")
+            // (arch/x86/kernel/dumpstack.c), so no panic line follows: name the report by the
+            // line that opened it ("BUG: kernel NULL pointer dereference"), not by "Oops: 0000".
+            int opening = crashLine;
+            for (int k = crashLine - 1; k >= Math.Max(0, crashLine - OopsReportLead); k--)
+            {
+                if (IsOopsLine(lines[k]))
+                {
+                    opening = k;
+                }
+            }
+
+            if (opening != crashLine)
+            {
+                headline = $"{lines[opening]} ({headline})";
+            }
+        }
 
         int from = Math.Max(0, crashLine - (contextLines / 2));
         var context = lines.Skip(from).Take(contextLines + 1);

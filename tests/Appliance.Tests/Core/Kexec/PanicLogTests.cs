@@ -83,6 +83,23 @@ public sealed class PanicLogTests
     }
 
     [Fact]
+    public void Excerpt_OopsKexecedBeforeAnyPanicLine_HeadlineIsTheBugLineThatOpenedTheReport()
+    {
+        // Seen on the QEMU board: with a crash kernel loaded, oops_end() kexecs before panic().
+        const string log = "<6>[    9.1] appliance_oops: loading out-of-tree module taints kernel.\n"
+            + "<1>[    9.2] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+            + "<1>[    9.2] #PF: supervisor read access in kernel mode\n"
+            + "<1>[    9.2] #PF: error_code(0x0000) - not-present page\n"
+            + "<6>[    9.2] PGD 0 P4D 0\n"
+            + "<4>[    9.2] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"
+            + "<4>[    9.2] CPU: 0 PID: 201 Comm: modprobe Tainted: G           OE      6.1.0-56-amd64\n";
+
+        string headline = PanicLog.Excerpt(log, "vmcore").Split('\n')[0];
+
+        Assert.Equal("vmcore: BUG: kernel NULL pointer dereference, address: 0000000000000000 (Oops: 0000 [#1] PREEMPT SMP NOPTI)", headline);
+    }
+
+    [Fact]
     public void Excerpt_NoCrash_SaysSoAndShowsTheLastLines()
     {
         Assert.StartsWith("pstore: no panic or oops line found", PanicLog.Excerpt("a line\nanother line\n", "pstore"));
