@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Appliance.Linux.Native;
 
@@ -23,15 +22,9 @@ public sealed class Rebooter(string root, TextWriter log) : IRebooter
         log.WriteLine($"appliance: rebooting: {reason}");
         log.Flush();
         Libc.sync();
-        // sd_booted(3): systemd is PID 1 exactly when this directory exists.
-        if (Directory.Exists(Path.Combine(root, "run/systemd/system")) && File.Exists("/usr/bin/systemctl"))
+        if (Systemd.IsPid1(root) && Systemd.Request(root, "reboot"))
         {
-            using var systemctl = Process.Start(new ProcessStartInfo("/usr/bin/systemctl") { ArgumentList = { "reboot" }, UseShellExecute = false });
-            systemctl?.WaitForExit();
-            if (systemctl?.ExitCode == 0)
-            {
-                return;
-            }
+            return;
         }
 
         if (Libc.reboot(Libc.RB_AUTOBOOT) != 0)

@@ -76,15 +76,9 @@ public sealed class LinuxKexecLoader : IKexecLoader
         _log.WriteLine($"appliance: kexec reboot: {reason}");
         _log.Flush();
         Libc.sync();
-        // sd_booted(3): systemd is PID 1 exactly when this directory exists.
-        if (Directory.Exists(Path.Combine(_root, "run/systemd/system")) && File.Exists("/usr/bin/systemctl"))
+        if (Appliance.Linux.Kernel.Systemd.IsPid1(_root) && Appliance.Linux.Kernel.Systemd.Request(_root, "kexec"))
         {
-            using var systemctl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/systemctl") { ArgumentList = { "kexec" }, UseShellExecute = false });
-            systemctl?.WaitForExit();
-            if (systemctl?.ExitCode == 0)
-            {
-                return;
-            }
+            return;
         }
 
         if (Libc.reboot(Libc.RB_KEXEC) != 0)
