@@ -32,7 +32,8 @@ public sealed class ByteArraySource(byte[] bytes) : IByteSource
 
 /// <summary>What was recovered from a vmcore, and how.</summary>
 /// <param name="Text">The old kernel's log, sanitised, oldest first.</param>
-/// <param name="Method">"printk ring" when found through VMCOREINFO, "byte scan" for the fallback.</param>
+/// <param name="Method">"printk ring" when read record by record through VMCOREINFO, "printk data ring" when only the
+/// text bytes could be (no record lengths), "byte scan" for the last fallback.</param>
 /// <param name="Note">Why the ring could not be read, when the scan was used.</param>
 public sealed record VmcoreLog(string Text, string Method, string? Note);
 
@@ -42,11 +43,16 @@ public sealed record VmcoreLog(string Text, string Method, string? Note);
 /// <remarks>
 /// Two ways, the first preferred. (1) VMCOREINFO: the core's notes carry the kernel's own
 /// directions to its log (kernel/printk/printk.c log_buf_vmcoreinfo_setup: SYMBOL(prb) and the
-/// offsets inside struct printk_ringbuffer and prb_data_ring, since 5.10), so a few reads
-/// find the text data ring, which is then put in time order by its head position. That costs
-/// kilobytes of I/O where scanning a 1 GiB core costs seconds on the rescue path we are trying
-/// to keep short. Only the data ring is read, not the descriptor ring, so a record's text is
-/// followed by up to 7 bytes of alignment padding that may hold an older record's tail.
+/// offsets inside struct printk_ringbuffer, prb_desc_ring, prb_desc, printk_info and
+/// prb_data_ring, since 5.10), so a few reads find the descriptor ring, the record infos and
+/// the text data ring. Each committed or finalized record's text is taken from its data block
+/// and cut at its text_len, and the records are put in seq order. The cut matters: a block
+/// holds more than the text (6.1 printk_sprint moves the text two bytes left over the level
+/// prefix and leaves the old last two bytes and the newline behind it, then alignment
+/// padding), so reading the data ring as one string gives lines like "sysrq triggered crashsh".
+/// That costs kilobytes of I/O where scanning a 1 GiB core costs seconds on the rescue path we
+/// are trying to keep short. When the descriptors cannot be read, the whole data ring is
+/// taken in head order instead, stale bytes and all, and the note says so.
 /// (2) Without usable VMCOREINFO (pre-5.10 log_buf, a mangled core, a format we do not know),
 /// a byte scan of the memory segments for the last panic or oops text, up to a budget. Text
 /// outside the ring (console buffers, freed pages of an earlier boot the firmware did not
@@ -63,6 +69,11 @@ public static class Vmcore
     private const long MaxRingBytes = 32L << 20;
 
     private const int ScanChunk = 4 << 20;
+
+    // printk_ringbuffer.h: a descriptor's state is the top two bits of its state_var (64-bit).
+    private const int DescFlagsShift = 62;
+    private const ulong DescCommitted = 1;
+    private const ulong DescFinalized = 2;
 
     private static ReadOnlySpan<byte> ElfMagic => [0x7f, (byte)'E', (byte)'L', (byte)'F'];
 
@@ -82,10 +93,22 @@ public static class Vmcore
             }
             else
             {
-                string? text = ReadRing(core, segments, info, out note);
-                if (text is not null)
+                var ring = TextRing(core, segments, info, out note);
+                if (ring is { } found)
                 {
-                    return new VmcoreLog(text, "printk ring", null);
+                    string? text = ReadRecords(core, segments, info, found, out note);
+                    if (text is not null)
+                    {
+                        return new VmcoreLog(text, "printk ring", null);
+                    }
+
+                    text = ReadDataRing(core, segments, info, found, out string ringNote);
+                    if (text is not null)
+                    {
+                        return new VmcoreLog(text, "printk data ring", $"{note}; record lengths unknown, so lines may end in stale bytes");
+                    }
+
+                    note = $"{note}; {ringNote}";
                 }
             }
 
@@ -211,13 +234,13 @@ public static class Vmcore
         return map;
     }
 
-    private static string? ReadRing(IByteSource core, IReadOnlyList<Segment> segments, IReadOnlyDictionary<string, string> info, out string note)
+    /// <summary>The text data ring: its address and size in bits, or null with why not.</summary>
+    private static (ulong Prb, ulong Ring, ulong Data, int Bits)? TextRing(IByteSource core, IReadOnlyList<Segment> segments, IReadOnlyDictionary<string, string> info, out string note)
     {
         if (!Hex(info, "SYMBOL(prb)", out ulong prbSymbol)
             || !Dec(info, "OFFSET(printk_ringbuffer.text_data_ring)", out ulong textRing)
             || !Dec(info, "OFFSET(prb_data_ring.size_bits)", out ulong sizeBitsOffset)
-            || !Dec(info, "OFFSET(prb_data_ring.data)", out ulong dataOffset)
-            || !Dec(info, "OFFSET(prb_data_ring.head_lpos)", out ulong headOffset))
+            || !Dec(info, "OFFSET(prb_data_ring.data)", out ulong dataOffset))
         {
             note = "VMCOREINFO lacks the printk ring (a kernel before 5.10?)";
             return null;
@@ -241,23 +264,197 @@ public static class Vmcore
         }
 
         uint bits = BinaryPrimitives.ReadUInt32LittleEndian(sizeBits);
-        ulong data = BinaryPrimitives.ReadUInt64LittleEndian(word);
         if (bits is < 6 or > 31 || (1L << (int)bits) > MaxRingBytes)
         {
             note = $"the printk data ring size (2^{bits}) is implausible";
             return null;
         }
 
-        if (!ReadVirtual(core, segments, ring + headOffset, word))
+        note = "";
+        return (prb, ring, BinaryPrimitives.ReadUInt64LittleEndian(word), (int)bits);
+    }
+
+    /// <summary>
+    /// The records the descriptor ring says are whole (committed or finalized), each cut at its
+    /// text_len and put in seq order. What kernel/printk/printk_ringbuffer.c prb_read_valid
+    /// and get_data do, less the locking a dead kernel does not need.
+    /// </summary>
+    private static string? ReadRecords(IByteSource core, IReadOnlyList<Segment> segments, IReadOnlyDictionary<string, string> info, (ulong Prb, ulong Ring, ulong Data, int Bits) text, out string note)
+    {
+        if (!Dec(info, "OFFSET(printk_ringbuffer.desc_ring)", out ulong descRingOffset)
+            || !Dec(info, "OFFSET(prb_desc_ring.count_bits)", out ulong countBitsOffset)
+            || !Dec(info, "OFFSET(prb_desc_ring.descs)", out ulong descsOffset)
+            || !Dec(info, "OFFSET(prb_desc_ring.infos)", out ulong infosOffset)
+            || !Dec(info, "SIZE(prb_desc)", out ulong descSize)
+            || !Dec(info, "OFFSET(prb_desc.state_var)", out ulong stateOffset)
+            || !Dec(info, "OFFSET(prb_desc.text_blk_lpos)", out ulong lposOffset)
+            || !Dec(info, "OFFSET(prb_data_blk_lpos.begin)", out ulong beginOffset)
+            || !Dec(info, "OFFSET(prb_data_blk_lpos.next)", out ulong nextOffset)
+            || !Dec(info, "SIZE(printk_info)", out ulong infoSize)
+            || !Dec(info, "OFFSET(printk_info.seq)", out ulong seqOffset)
+            || !Dec(info, "OFFSET(printk_info.text_len)", out ulong textLenOffset))
         {
-            note = "the printk ring head is outside the core's segments";
+            note = "VMCOREINFO lacks the printk descriptor ring";
+            return null;
+        }
+
+        if (descSize is 0 or > 4096 || infoSize is 0 or > 4096
+            || stateOffset + 8 > descSize
+            || lposOffset + Math.Max(beginOffset, nextOffset) + 8 > descSize
+            || seqOffset + 8 > infoSize || textLenOffset + 2 > infoSize)
+        {
+            note = "the printk descriptor layout in VMCOREINFO is implausible";
+            return null;
+        }
+
+        ulong descRing = text.Prb + descRingOffset;
+        Span<byte> word = stackalloc byte[8];
+        Span<byte> countBits = stackalloc byte[4];
+        if (!ReadVirtual(core, segments, descRing + countBitsOffset, countBits))
+        {
+            note = "the printk descriptor ring is outside the core's segments";
+            return null;
+        }
+
+        // printk.c setup_log_buf: descriptors = data size >> PRB_AVGBITS, never more than bytes.
+        uint bits = BinaryPrimitives.ReadUInt32LittleEndian(countBits);
+        if (bits > (uint)text.Bits)
+        {
+            note = $"the printk descriptor count (2^{bits}) is implausible";
+            return null;
+        }
+
+        int count = 1 << (int)bits;
+        byte[] descs = new byte[(long)count * (long)descSize];
+        byte[] infos = new byte[(long)count * (long)infoSize];
+        if (!ReadVirtual(core, segments, descRing + descsOffset, word)
+            || !ReadVirtual(core, segments, BinaryPrimitives.ReadUInt64LittleEndian(word), descs)
+            || !ReadVirtual(core, segments, descRing + infosOffset, word)
+            || !ReadVirtual(core, segments, BinaryPrimitives.ReadUInt64LittleEndian(word), infos))
+        {
+            note = "the printk descriptor or info array is outside the core's segments";
+            return null;
+        }
+
+        int size = 1 << text.Bits;
+        byte[] data = new byte[size];
+        if (!ReadVirtual(core, segments, text.Data, data))
+        {
+            note = "the printk data ring is outside the core's segments";
+            return null;
+        }
+
+        var records = new List<(ulong Seq, int Start, int Length)>();
+        for (int k = 0; k < count; k++)
+        {
+            var desc = descs.AsSpan((int)((long)k * (long)descSize), (int)descSize);
+            ulong state = BinaryPrimitives.ReadUInt64LittleEndian(desc[(int)stateOffset..]) >> DescFlagsShift;
+            if (state is not (DescCommitted or DescFinalized))
+            {
+                continue;
+            }
+
+            ulong begin = BinaryPrimitives.ReadUInt64LittleEndian(desc[(int)(lposOffset + beginOffset)..]);
+            ulong next = BinaryPrimitives.ReadUInt64LittleEndian(desc[(int)(lposOffset + nextOffset)..]);
+            if (!DataBlock(begin, next, text.Bits, out int start, out int length))
+            {
+                continue;
+            }
+
+            var record = infos.AsSpan((int)((long)k * (long)infoSize), (int)infoSize);
+            ulong seq = BinaryPrimitives.ReadUInt64LittleEndian(record[(int)seqOffset..]);
+            int textLen = BinaryPrimitives.ReadUInt16LittleEndian(record[(int)textLenOffset..]);
+            records.Add((seq, start, Math.Min(textLen, length)));
+        }
+
+        if (records.Count == 0)
+        {
+            note = "the printk descriptor ring holds no committed records";
+            return null;
+        }
+
+        records.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        var log = new List<byte>(records.Sum(r => r.Length + 1));
+        foreach (var (_, start, length) in records)
+        {
+            log.AddRange(data.AsSpan(start, length));
+            log.Add((byte)'\n');
+        }
+
+        note = "";
+        return PanicLog.Sanitize(log.ToArray());
+    }
+
+    /// <summary>
+    /// Where a record's text is in the data ring, after the block's leading id (printk_ringbuffer.c
+    /// get_data): at <c>begin</c> when <c>begin</c> and <c>next</c> are in the same lap, at 0 when
+    /// the block wrapped (then <c>next</c>'s index is the block's end). False for data-less
+    /// records (FAILED_LPOS, NO_LPOS / EMPTY_LINE_LPOS: bit 0 set) and for positions that make
+    /// no sense. The laps are compared as the kernel does, by adding the ring size, so the
+    /// positions' overflow through 2^64 (they start at -size) is no wrap of ours.
+    /// </summary>
+    internal static bool DataBlock(ulong begin, ulong next, int bits, out int start, out int length)
+    {
+        start = 0;
+        length = 0;
+        if (((begin | next) & 7) != 0)
+        {
+            return false;
+        }
+
+        ulong size = 1UL << bits;
+        ulong mask = size - 1;
+        ulong blockStart;
+        ulong blockSize;
+        unchecked
+        {
+            if (begin >> bits == next >> bits && begin < next)
+            {
+                blockStart = begin & mask;
+                blockSize = next - begin;
+            }
+            else if ((begin + size) >> bits == next >> bits)
+            {
+                // A block ending exactly at the ring's end (next at the lap's start), which
+                // kernels since 6.x may leave in place; older ones always moved it to 0.
+                blockSize = (next & mask) == 0 ? next - begin : next & mask;
+                blockStart = (next & mask) == 0 ? begin & mask : 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (blockSize < 8 || blockStart + blockSize > size)
+        {
+            return false;
+        }
+
+        start = (int)blockStart + 8;
+        length = (int)blockSize - 8;
+        return true;
+    }
+
+    /// <summary>
+    /// The whole text data ring, put in time order by its head position: what is left when the
+    /// descriptors cannot be read. Without each record's length, the bytes after a record's text
+    /// (the level prefix printk_sprint moved the text over, alignment padding) stay in the text.
+    /// </summary>
+    private static string? ReadDataRing(IByteSource core, IReadOnlyList<Segment> segments, IReadOnlyDictionary<string, string> info, (ulong Prb, ulong Ring, ulong Data, int Bits) text, out string note)
+    {
+        Span<byte> word = stackalloc byte[8];
+        if (!Dec(info, "OFFSET(prb_data_ring.head_lpos)", out ulong headOffset)
+            || !ReadVirtual(core, segments, text.Ring + headOffset, word))
+        {
+            note = "the printk ring head is unknown or outside the core's segments";
             return null;
         }
 
         ulong head = BinaryPrimitives.ReadUInt64LittleEndian(word);
-        int size = 1 << (int)bits;
+        int size = 1 << text.Bits;
         byte[] buffer = new byte[size];
-        if (!ReadVirtual(core, segments, data, buffer))
+        if (!ReadVirtual(core, segments, text.Data, buffer))
         {
             note = "the printk data ring is outside the core's segments";
             return null;

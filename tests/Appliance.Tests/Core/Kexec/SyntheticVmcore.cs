@@ -5,10 +5,16 @@ namespace Appliance.Tests.Core.Kexec;
 
 /// <summary>
 /// Builds a small ELF64 core shaped like /proc/vmcore of a 6.1 kernel: a VMCOREINFO note, a
-/// PT_LOAD for the kernel image holding <c>prb</c>, the ring structure and a wrapped printk
-/// text data ring (blocks of an 8-byte id, the text, padding to 8 bytes, as
-/// kernel/printk/printk_ringbuffer.c lays them out), and a PT_LOAD of "RAM" with whatever the
-/// test puts there.
+/// PT_LOAD for the kernel image holding <c>prb</c>, the ring structures, the descriptor and
+/// printk_info arrays and the printk text data ring, and a PT_LOAD of "RAM" with whatever the
+/// test puts there. Records are written as kernel/printk/printk_ringbuffer.c and printk.c do:
+/// positions start at -size (BLK0_LPOS), a block is an 8-byte id, the text and padding to 8
+/// bytes, a block that would reach the ring's end goes to offset 0 instead (its id written at
+/// both places), and older records whose data or descriptor slot is taken become reusable.
+/// Inside a block, the text is followed by what 6.1 printk_sprint leaves behind: it formats
+/// "\u0001" + level + text + "\n" into the reserved space, strips the newline, then moves
+/// the text two bytes left over the level prefix, so the old last two bytes of the text, the
+/// newline and the terminator stay after text_len.
 /// </summary>
 public sealed class SyntheticVmcore
 {
@@ -18,50 +24,159 @@ public sealed class SyntheticVmcore
     private const ulong RingStruct = KernelBase + 0x200;
     private const ulong DataRing = KernelBase + 0x1000;
     private const int TextRingOffset = 48;
+    private const int DescSize = 24;
+    private const int InfoSize = 88;
+    private const ulong IdMask = ~(3UL << 62);
 
     public int RingBits { get; init; } = 12;
 
+    /// <summary>Descriptor count bits: the kernel's size_bits - PRB_AVGBITS (5) unless set.</summary>
+    public int? DescBits { get; init; }
+
     /// <summary>Records, oldest first, written into the data ring (it wraps when they exceed it).</summary>
     public List<string> Records { get; } = [];
+
+    /// <summary>A record still being written when the kernel died (descriptor reserved), after <see cref="Records"/>.</summary>
+    public string? InFlight { get; init; }
+
+    /// <summary>Leaves the last record committed but not finalized (a line without its newline yet).</summary>
+    public bool LastCommittedOnly { get; init; }
 
     /// <summary>Bytes of the "RAM" segment, after the kernel image in the file.</summary>
     public byte[] Ram { get; set; } = new byte[16 * 1024];
 
     public bool WithVmcoreInfo { get; init; } = true;
 
+    /// <summary>False for a VMCOREINFO with the data ring only, as if the descriptor entries were missing.</summary>
+    public bool WithDescriptorInfo { get; init; } = true;
+
+    /// <summary>Data ring positions (begin, next) of the records written, oldest first, for the tests to check what they cover.</summary>
+    public List<(ulong Begin, ulong Next)> Blocks { get; } = [];
+
     public byte[] Build()
     {
         int ringSize = 1 << RingBits;
-        int kernelSize = (int)(DataRing - KernelBase) + ringSize;
+        int descBits = DescBits ?? (RingBits - 5);
+        int count = 1 << descBits;
+        int descsAt = (int)(DataRing - KernelBase) + ringSize;
+        int infosAt = descsAt + (count * DescSize);
+        int kernelSize = infosAt + (count * InfoSize);
         byte[] kernel = new byte[kernelSize];
-        ulong lpos = 0;
-        ulong id = 0xfffffffffffff000;
-        foreach (string record in Records)
+        int dataAt = (int)(DataRing - KernelBase);
+
+        // DESC0: the last descriptor starts reusable with FAILED_LPOS, the rest zero.
+        ulong id = (0UL - (ulong)count - 1) & IdMask;
+        WriteDesc(kernel, descsAt, count, id, 3, 1, 1);
+        ulong lpos = 0UL - (ulong)ringSize;
+        ulong tail = lpos;
+        ulong seq = 0;
+        var live = new Queue<(ulong Id, ulong Begin, ulong Next)>();
+        Blocks.Clear();
+        var all = Records.Select(r => (Text: r, State: 2UL)).ToList();
+        if (LastCommittedOnly && all.Count > 0)
         {
+            all[^1] = (all[^1].Text, 1UL);
+        }
+
+        if (InFlight is not null)
+        {
+            all.Add((InFlight, 0UL));
+        }
+
+        foreach (var (record, state) in all)
+        {
+            id = (id + 1) & IdMask;
             byte[] text = Encoding.ASCII.GetBytes(record);
-            int block = (8 + text.Length + 7) & ~7;
-            if ((int)(lpos % (ulong)ringSize) + block > ringSize)
+            int reserved = 2 + text.Length + 1 + 1;
+            ulong block = (ulong)((8 + reserved + 7) & ~7);
+            ulong begin = lpos;
+            ulong next = begin + block;
+            bool wraps = (begin >> RingBits) != (next >> RingBits);
+            if (wraps)
             {
-                lpos += (ulong)ringSize - (lpos % (ulong)ringSize);
+                next = ((next >> RingBits) << RingBits) + block;
             }
 
-            int at = (int)(DataRing - KernelBase) + (int)(lpos % (ulong)ringSize);
-            BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(at), id++);
-            text.CopyTo(kernel.AsSpan(at + 8));
-            kernel.AsSpan(at + 8 + text.Length, block - 8 - text.Length).Clear();
-            lpos += (ulong)block;
+            // desc_reserve pushes the oldest descriptor out when the ring is full; data_alloc
+            // pushes the data tail past the space the new block needs. Either makes records reusable.
+            while (live.Count > 0 && (live.Count >= count || next - tail > (ulong)ringSize))
+            {
+                var old = live.Dequeue();
+                WriteDesc(kernel, descsAt, count, old.Id, 3, old.Begin, old.Next);
+                tail = live.Count > 0 ? live.Peek().Begin : begin;
+            }
+
+            if (live.Count == 0)
+            {
+                tail = begin;
+            }
+
+            int index = (int)(begin & (ulong)(ringSize - 1));
+            BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(dataAt + index), id);
+            int textAt = dataAt + index + 8;
+            if (wraps)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(dataAt), id);
+                textAt = dataAt + 8;
+            }
+
+            // printk_sprint: "\u0001" level text "\n" "\0", newline stripped, text moved 2 left.
+            byte[] formatted = [1, (byte)'6', .. text, (byte)'\n', 0];
+            formatted.CopyTo(kernel, textAt);
+            formatted.AsSpan(2, text.Length).CopyTo(kernel.AsSpan(textAt));
+
+            WriteDesc(kernel, descsAt, count, id, state, begin, next);
+            var slot = kernel.AsSpan(infosAt + ((int)(id & (ulong)(count - 1)) * InfoSize), InfoSize);
+            BinaryPrimitives.WriteUInt64LittleEndian(slot, seq++);
+            BinaryPrimitives.WriteUInt64LittleEndian(slot[8..], seq * 1000);
+            BinaryPrimitives.WriteUInt16LittleEndian(slot[16..], (ushort)text.Length);
+            live.Enqueue((id, begin, next));
+            Blocks.Add((begin, next));
+            lpos = next;
         }
 
         BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan((int)(PrbSymbol - KernelBase)), RingStruct);
-        int ring = (int)(RingStruct - KernelBase) + TextRingOffset;
+        int descRing = (int)(RingStruct - KernelBase);
+        BinaryPrimitives.WriteUInt32LittleEndian(kernel.AsSpan(descRing), (uint)descBits);
+        BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(descRing + 8), KernelBase + (ulong)descsAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(descRing + 16), KernelBase + (ulong)infosAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(descRing + 24), id);
+        BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(descRing + 32), live.Count > 0 ? live.Peek().Id : id);
+        int ring = descRing + TextRingOffset;
         BinaryPrimitives.WriteUInt32LittleEndian(kernel.AsSpan(ring), (uint)RingBits);
         BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(ring + 8), DataRing);
         BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(ring + 16), lpos);
+        BinaryPrimitives.WriteUInt64LittleEndian(kernel.AsSpan(ring + 24), tail);
 
+        string[] descriptorInfo = WithDescriptorInfo
+            ?
+            [
+                "OFFSET(printk_ringbuffer.desc_ring)=0",
+                "SIZE(prb_desc_ring)=40",
+                "OFFSET(prb_desc_ring.count_bits)=0",
+                "OFFSET(prb_desc_ring.descs)=8",
+                "OFFSET(prb_desc_ring.infos)=16",
+                "OFFSET(prb_desc_ring.head_id)=24",
+                "OFFSET(prb_desc_ring.tail_id)=32",
+                $"SIZE(prb_desc)={DescSize}",
+                "OFFSET(prb_desc.state_var)=0",
+                "OFFSET(prb_desc.text_blk_lpos)=8",
+                "SIZE(prb_data_blk_lpos)=16",
+                "OFFSET(prb_data_blk_lpos.begin)=0",
+                "OFFSET(prb_data_blk_lpos.next)=8",
+                $"SIZE(printk_info)={InfoSize}",
+                "OFFSET(printk_info.seq)=0",
+                "OFFSET(printk_info.ts_nsec)=8",
+                "OFFSET(printk_info.text_len)=16",
+                "OFFSET(printk_info.caller_id)=20",
+                "OFFSET(printk_info.dev_info)=24",
+            ]
+            : [];
         string info = string.Join('\n',
             "OSRELEASE=6.1.0-13-amd64",
             "PAGESIZE=4096",
             $"SYMBOL(prb)={PrbSymbol:x}",
+            string.Join('\n', descriptorInfo),
             $"OFFSET(printk_ringbuffer.text_data_ring)={TextRingOffset}",
             "OFFSET(prb_data_ring.size_bits)=0",
             "OFFSET(prb_data_ring.data)=8",
@@ -95,6 +210,14 @@ public sealed class SyntheticVmcore
         kernel.CopyTo(file, kernelOffset);
         Ram.CopyTo(file, ramOffset);
         return file;
+    }
+
+    private static void WriteDesc(byte[] kernel, int descsAt, int count, ulong id, ulong state, ulong begin, ulong next)
+    {
+        var desc = kernel.AsSpan(descsAt + ((int)(id & (ulong)(count - 1)) * DescSize), DescSize);
+        BinaryPrimitives.WriteUInt64LittleEndian(desc, (state << 62) | id);
+        BinaryPrimitives.WriteUInt64LittleEndian(desc[8..], begin);
+        BinaryPrimitives.WriteUInt64LittleEndian(desc[16..], next);
     }
 
     private static void ProgramHeader(byte[] file, int index, uint type, long offset, ulong vaddr, ulong paddr, long size)
