@@ -100,5 +100,23 @@ public sealed class TrialTree : IDisposable
 
     public CliResult Run(params string[] args) => InProcessCli.Run(["--root", Root, .. args]);
 
+    /// <summary>
+    /// The rollback cycle most tests start from: a trial whose required check fails is staged,
+    /// boots and is rejected; known-good boots (where the check passes) and is validated.
+    /// </summary>
+    public (CliResult Rejected, CliResult AfterRollback) RunSickTrial(string output = "app did not answer")
+    {
+        RequiredCheck("50-app", 1, output);
+        var staged = Run("upgrade", "stage", "trial");
+        Assert.True(staged.ExitCode == 0, staged.ToString());
+        GrubBoots();
+        var rejected = Run("boot", "validate", "--no-reboot");
+        RequiredCheck("50-app", 0, "fine");
+        GrubBoots();
+        var after = Run("boot", "validate", "--no-reboot");
+        Assert.True(after.ExitCode == 0, after.ToString());
+        return (rejected, after);
+    }
+
     public void Dispose() => Dir.Dispose();
 }

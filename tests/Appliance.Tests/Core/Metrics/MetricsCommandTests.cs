@@ -20,13 +20,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public void Metrics_AfterRejectedTrialAndStagedNext_TextfileWrittenAtomicallyCountsRollbackAndTrial()
     {
-        _tree.RequiredCheck("50-app", 1, "app did not answer");
-        Ok("upgrade", "stage", "trial");
-        _tree.GrubBoots();
-        _tree.Run("boot", "validate", "--no-reboot");
-        _tree.RequiredCheck("50-app", 0, "fine");
-        _tree.GrubBoots();
-        Ok("boot", "validate", "--no-reboot");
+        _tree.RunSickTrial();
         Ok("upgrade", "stage", "trial");
         _tree.Write("var/lib/appliance/watchdog/reset-cause.json", JsonSerializer.Serialize(
             new ResetCauseRecord { BootId = "b", RecordedAt = DateTimeOffset.UnixEpoch, Cause = "watchdog reset", Devices = [] },

@@ -41,13 +41,7 @@ public sealed class HookWiringTests : IDisposable
     [Fact]
     public void SickTrial_CheckFailingOnTheTrialThenRolledBackOnceFromKnownGood()
     {
-        _tree.RequiredCheck("50-app", 1, "app did not answer");
-        Ok("upgrade", "stage", "trial");
-        _tree.GrubBoots();
-        _tree.Run("boot", "validate", "--no-reboot");
-        _tree.RequiredCheck("50-app", 0, "fine");
-        _tree.GrubBoots();
-        Ok("boot", "validate", "--no-reboot");
+        _tree.RunSickTrial();
 
         var events = Fired();
         Assert.Equal(["trial-staged", "check-failing", "rolled-back"], events.Select(e => e.GetProperty("event").GetString()!).ToArray());
