@@ -48,14 +48,14 @@ bench: deps publish
 	tools/bench/run.sh
 
 # Binary, GRUB drop-in, units, default config, check and hook directories, man page,
-# completion: see packaging/install.sh. make install PREFIX=/usr DESTDIR=/tmp/stage
+# completion: see tools/packaging/install.sh. make install PREFIX=/usr DESTDIR=/tmp/stage
 install: publish
-	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" packaging/install.sh $(BIN)
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" tools/packaging/install.sh $(BIN)
 
-# artifacts/appliance_<version>_amd64.deb, built with dpkg-deb (see packaging/deb/build.sh).
+# artifacts/appliance_<version>_amd64.deb, built with dpkg-deb (see tools/packaging/deb/build.sh).
 .PHONY: deb
 deb: publish
-	packaging/deb/build.sh $(BIN) artifacts
+	tools/packaging/deb/build.sh $(BIN) artifacts
 
 clean:
 	$(DOTNET) clean Appliance.sln -c Release >/dev/null

@@ -54,7 +54,8 @@ appliance=${APPLIANCE_BIN:-$repo/artifacts/bin/appliance}
 
 # Modules the guest loads in init.sh, plus crc32c providers: ext4 asks the
 # crypto API for "crc32c" (fs/ext4/super.c), which is a module here.
-modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog"
+# e1000: the NIC of boards started with networking (appliance.net=1, tools/vm/README.md).
+modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog e1000"
 
 # GRUB modules baked into core.img; nothing is loaded from /boot/grub later.
 grub_modules="biosdisk part_msdos ext2 normal configfile linux16 echo test loadenv sleep serial terminal halt reboot ls cat"
@@ -103,6 +104,34 @@ if [ "${VM_OOPS:-yes}" != no ] && [ -x "$here/oops/build.sh" ]; then
   fi
 fi
 
+# SSH for networked boards (appliance.net=1; the Ansible rollout test): Debian's dropbear
+# (dropbear-bin, libtomcrypt1, libtommath1 taken with apt-get download + dpkg -x, no root),
+# a host key made once with dropbearkey (kept in OUTDIR/ssh, so it survives rebuilds and
+# reboots), and root's authorized_keys holding OUTDIR/ssh/id_ed25519.pub, a client key made
+# once with ssh-keygen (mode 0600) that the test hands to ansible-playbook.
+ssh_dir=$out/ssh
+mkdir -p "$ssh_dir/debs"
+for pkg in dropbear-bin libtomcrypt1 libtommath1; do
+  ls "$ssh_dir/debs/${pkg}_"*.deb >/dev/null 2>&1 ||
+    (cd "$ssh_dir/debs" && apt-get download "$pkg" >/dev/null 2>"$ssh_dir/apt-get.log") ||
+    { echo "build-image: 'apt-get download $pkg' failed (see $ssh_dir/apt-get.log)" >&2; exit 1; }
+done
+if [ ! -x "$ssh_dir/root/usr/sbin/dropbear" ]; then
+  rm -rf "$ssh_dir/root"
+  for deb in "$ssh_dir/debs/"*.deb; do dpkg -x "$deb" "$ssh_dir/root"; done
+fi
+dropbear_libs=$ssh_dir/root/usr/lib/x86_64-linux-gnu
+if [ ! -s "$ssh_dir/dropbear_ed25519_host_key" ]; then
+  LD_LIBRARY_PATH=$dropbear_libs "$ssh_dir/root/usr/bin/dropbearkey" -t ed25519 \
+    -f "$ssh_dir/dropbear_ed25519_host_key" >/dev/null ||
+    { echo "build-image: dropbearkey failed" >&2; exit 1; }
+fi
+if [ ! -s "$ssh_dir/id_ed25519" ]; then
+  need ssh-keygen openssh-client
+  ssh-keygen -q -t ed25519 -N '' -C appliance-vm-test -f "$ssh_dir/id_ed25519"
+fi
+chmod 0600 "$ssh_dir/id_ed25519" "$ssh_dir/dropbear_ed25519_host_key"
+
 # Everything that shapes the image; any change triggers a rebuild.
 stamp=$(
   {
@@ -113,6 +142,7 @@ stamp=$(
     for m in $module_list; do echo "$m"; sha256sum < "$moddir/$m"; done
     if [ "$gpiosim" = yes ]; then sha256sum < "$gpiosim_dir/gpio-sim.ko"; sha256sum < "$gpiosim_dir/irq_sim.ko"; fi
     if [ "$oops" = yes ]; then sha256sum < "$oops_dir/appliance_oops.ko"; fi
+    for f in "$ssh_dir/debs/"*.deb "$ssh_dir/dropbear_ed25519_host_key" "$ssh_dir/id_ed25519.pub"; do sha256sum < "$f"; done
     echo "$modules | $grub_modules | $kver"
     grub-mkimage --version
   } | sha256sum | cut -d' ' -f1
@@ -173,6 +203,22 @@ if ldd "$appliance" >/dev/null 2>&1; then
   done
 fi
 
+# dropbear (see above): binary, its libraries (ldd), host key, root's authorized_keys.
+install -m 0755 "$ssh_dir/root/usr/sbin/dropbear" "$initrd/usr/sbin/dropbear"
+mkdir -p "$initrd/usr/lib/x86_64-linux-gnu"
+cp -a "$dropbear_libs/"libtom*.so* "$initrd/usr/lib/x86_64-linux-gnu/"
+for lib in $(LD_LIBRARY_PATH=$dropbear_libs ldd "$ssh_dir/root/usr/sbin/dropbear" | grep -oE '/[^ ]+' | grep -v "^$ssh_dir"); do
+  mkdir -p "$initrd$(dirname "$lib")"
+  [ -e "$initrd$lib" ] || cp -L "$lib" "$initrd$lib"
+done
+install -d -m 0755 "$initrd/etc/dropbear"
+install -m 0600 "$ssh_dir/dropbear_ed25519_host_key" "$initrd/etc/dropbear/dropbear_ed25519_host_key"
+install -d -m 0700 "$initrd/root" "$initrd/root/.ssh"
+install -m 0600 "$ssh_dir/id_ed25519.pub" "$initrd/root/.ssh/authorized_keys"
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$initrd/etc/passwd"
+printf 'root:x:0:\n' > "$initrd/etc/group"
+printf '/bin/sh\n' > "$initrd/etc/shells"
+
 chmod -R go-w "$initrd"
 (cd "$initrd" && find . -print0 | LC_ALL=C sort -z | cpio --null --quiet -o -H newc -R 0:0) | gzip -1 -n > "$work/initrd.img"
 
@@ -194,7 +240,7 @@ awk -v dropin="$work/01_appliance.out" '
 ' "$here/grub.cfg.in" |
   sed -e "s#@KERNEL@#/boot/vmlinuz#g" \
       -e "s#@INITRD@#/boot/initrd.img#g" \
-      -e "s#@CMDLINE@#console=ttyS0,115200 panic=5 quiet#g" > "$bootfs/boot/grub/grub.cfg"
+      -e "s#@CMDLINE@#console=ttyS0,115200 panic=5 quiet \${vm_cmdline}#g" > "$bootfs/boot/grub/grub.cfg"
 grub-script-check "$bootfs/boot/grub/grub.cfg" ||
   { echo "build-image: grub-script-check rejects the generated grub.cfg" >&2; exit 1; }
 grub-editenv "$bootfs/boot/grub/grubenv" create

@@ -5,7 +5,7 @@ namespace Appliance.Tests.Packaging;
 /// <summary>The bash completion, sourced into a real bash and driven through COMP_WORDS as readline would.</summary>
 public sealed class BashCompletionTests
 {
-    private static string Script => Path.Combine(RepoPaths.Root, "packaging/bash-completion/appliance");
+    private static string Script => Path.Combine(RepoPaths.Root, "tools/packaging/bash-completion/appliance");
 
     [Fact]
     public void Source_CompleteP_RegistersTheFunction()

@@ -3,7 +3,7 @@ using Appliance.Tests.Support;
 
 namespace Appliance.Tests.Packaging;
 
-/// <summary>Builds the .deb once per test class, with packaging/deb/build.sh, from the published binary.</summary>
+/// <summary>Builds the .deb once per test class, with tools/packaging/deb/build.sh, from the published binary.</summary>
 public sealed class DebFixture : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -11,7 +11,7 @@ public sealed class DebFixture : IDisposable
     public DebFixture()
     {
         Tools.Require("dpkg-deb", "dpkg");
-        var built = Tools.Ok(Tools.Run(TimeSpan.FromMinutes(2), Path.Combine(RepoPaths.Root, "packaging/deb/build.sh"), ApplianceBinary.Program, _dir.Path));
+        var built = Tools.Ok(Tools.Run(TimeSpan.FromMinutes(2), Path.Combine(RepoPaths.Root, "tools/packaging/deb/build.sh"), ApplianceBinary.Program, _dir.Path));
         Deb = Directory.GetFiles(_dir.Path, "appliance_*.deb").Single();
         BuildOutput = built.StdoutText;
     }
@@ -185,7 +185,7 @@ public sealed class DebPackageTests(DebFixture fixture) : IClassFixture<DebFixtu
         Tools.RequireRoot("chroot and dpkg in a Debian root");
         Tools.Require("debootstrap", "debootstrap");
         var root = new TempDir();
-        Tools.Ok(Tools.Run(Slow, Path.Combine(RepoPaths.Root, "packaging/deb/test-root.sh"), root.Path));
+        Tools.Ok(Tools.Run(Slow, Path.Combine(RepoPaths.Root, "tools/packaging/deb/test-root.sh"), root.Path));
         return root;
     }
 

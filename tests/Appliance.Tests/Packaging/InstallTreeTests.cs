@@ -5,7 +5,7 @@ using Appliance.Tests.Support;
 
 namespace Appliance.Tests.Packaging;
 
-/// <summary>What make install stages (packaging/install.sh), and the shipped default configuration.</summary>
+/// <summary>What make install stages (tools/packaging/install.sh), and the shipped default configuration.</summary>
 public sealed class InstallTreeTests : IDisposable
 {
     private static readonly string[] WatchdogKeys =
@@ -27,11 +27,11 @@ public sealed class InstallTreeTests : IDisposable
 
     public void Dispose() => _dest.Dispose();
 
-    private static string ShippedConfig => File.ReadAllText(Path.Combine(RepoPaths.Root, "packaging/etc/appliance.conf"));
+    private static string ShippedConfig => File.ReadAllText(Path.Combine(RepoPaths.Root, "tools/packaging/etc/appliance.conf"));
 
     private ProcessResult Install(string prefix)
     {
-        var start = ProcessRunner.Start("/usr/bin/env", [$"PREFIX={prefix}", $"DESTDIR={_dest.Path}", Path.Combine(RepoPaths.Root, "packaging/install.sh"), ApplianceBinary.Program]);
+        var start = ProcessRunner.Start("/usr/bin/env", [$"PREFIX={prefix}", $"DESTDIR={_dest.Path}", Path.Combine(RepoPaths.Root, "tools/packaging/install.sh"), ApplianceBinary.Program]);
         var result = ProcessRunner.Finish(start, "install.sh");
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;

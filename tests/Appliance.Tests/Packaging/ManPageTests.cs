@@ -5,7 +5,7 @@ namespace Appliance.Tests.Packaging;
 /// <summary>appliance(8): well-formed for groff and man, and covering every command and option the binary has.</summary>
 public sealed class ManPageTests
 {
-    private static string Page => Path.Combine(RepoPaths.Root, "packaging/man/appliance.8");
+    private static string Page => Path.Combine(RepoPaths.Root, "tools/packaging/man/appliance.8");
 
     [Fact]
     public void ManPage_Groff_NoWarnings()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Appliance into DESTDIR under PREFIX: what 'make install' and 'make deb' run.
-# Usage: packaging/install.sh BINARY  (settings from the environment, as make passes them)
+# Usage: tools/packaging/install.sh BINARY  (settings from the environment, as make passes them)
 #   PREFIX   program, data, man page and completion prefix (default /usr/local)
 #   DESTDIR  staging directory prepended to every path (default: none, the live system)
 #   UNITDIR  systemd system units (default $PREFIX/lib/systemd/system, which systemd reads
@@ -11,12 +11,12 @@
 # re-install keeps the operator's edits (the .deb has dpkg's conffile handling instead).
 set -euo pipefail
 
-bin=${1:?usage: packaging/install.sh BINARY}
+bin=${1:?usage: tools/packaging/install.sh BINARY}
 prefix=${PREFIX:-/usr/local}
 dest=${DESTDIR:-}
 unitdir=${UNITDIR:-$prefix/lib/systemd/system}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
+repo=$(cd "$here/../.." && pwd)
 
 [ -x "$bin" ] || { echo "install: $bin is missing; run make publish" >&2; exit 66; }
 case "$prefix" in /*) ;; *) echo "install: PREFIX must be absolute, got '$prefix'" >&2; exit 64 ;; esac

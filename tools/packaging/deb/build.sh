@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds artifacts/appliance_<version>_amd64.deb with Debian's own dpkg-deb: what 'make deb' runs.
-# Usage: packaging/deb/build.sh BINARY OUTDIR
+# Usage: tools/packaging/deb/build.sh BINARY OUTDIR
 # The version is the binary's own (appliance --version: 1.0.0+<commit>), with the commit
 # shortened to 12 digits and prefixed "g" as git describe does, so it stays a valid Debian
 # upstream version that sorts by release number first.

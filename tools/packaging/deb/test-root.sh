@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes DIR a fresh Debian bookworm root (debootstrap minbase plus grub-common, systemd and
 # procps) to install the .deb into: the package tests' chroot. Runs as root.
-# Usage: packaging/deb/test-root.sh DIR [CACHE]   (CACHE default: artifacts/debootstrap)
+# Usage: tools/packaging/deb/test-root.sh DIR [CACHE]   (CACHE default: artifacts/debootstrap)
 # The first call downloads the packages into CACHE/bookworm-minbase.tgz (debootstrap
 # --make-tarball, about 20 s), installs them once (--unpack-tarball, about 40 s) and keeps
 # the installed tree as CACHE/bookworm-root.tar; every later call only extracts that.
@@ -9,7 +9,7 @@ set -euo pipefail
 
 dir=${1:?usage: test-root.sh DIR [CACHE]}
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${2:-$(dirname "$(dirname "$here")")/artifacts/debootstrap}
+cache=${2:-$(cd "$here/../../.." && pwd)/artifacts/debootstrap}
 suite=bookworm
 include=grub-common,systemd,procps
 debs=$cache/$suite-minbase.tgz
