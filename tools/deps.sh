@@ -18,6 +18,8 @@ packages=(
   # packaging tests: a Debian root to install the .deb into, unit verification, the man page
   # checks, and the Ansible rollout role
   debootstrap systemd groff-base man-db ansible-core
+  # the VM board's SSH client key (ssh-keygen) and the ssh ansible-playbook runs
+  openssh-client
 )
 
 missing=()

@@ -18,6 +18,9 @@ exec </dev/console >/dev/console 2>&1
 marker() { echo "APPLIANCE-MARKER: $*"; }
 
 finish() {
+  # A networked board (appliance.net=1) stays up instead of powering off, so
+  # the controller (Ansible) can reach it; it goes down when told over SSH.
+  if [ "$1" = poweroff ] && [ "$net" = 1 ] && [ "$staying" = no ]; then stay_up; fi
   sync
   umount /var/lib/appliance 2>/dev/null
   umount /boot 2>/dev/null
@@ -25,6 +28,38 @@ finish() {
   marker "end action=$1"
   if [ "$1" = reboot ]; then reboot -f; else poweroff -f; fi
   sleep 3600
+}
+
+# Networked boards (appliance.net=1): busybox reboot/poweroff without -f only
+# signal PID 1 (TERM reboots, USR2 powers off, USR1 halts), which a shell
+# ignores unless it traps them; a sleep in the background keeps the traps
+# prompt. QEMU restarts the guest on reboot (no -no-reboot).
+stay_up() {
+  staying=yes
+  trap 'finish reboot' TERM
+  trap 'staying=done; finish poweroff' USR1 USR2
+  marker "net staying up ssh=$ssh_state"
+  while :; do
+    sleep 3600 &
+    wait $!
+  done
+}
+
+# e1000 with QEMU's user network: static 10.0.2.15/24, gateway 10.0.2.2; the
+# host reaches dropbear through -nic user,hostfwd=tcp:127.0.0.1:PORT-:22.
+net_up() {
+  modprobe e1000 || { ssh_state="no-e1000"; return; }
+  ip link set lo up
+  ip link set eth0 up || { ssh_state="no-eth0"; return; }
+  ip addr add 10.0.2.15/24 dev eth0
+  ip route add default via 10.0.2.2
+  mkdir -p /dev/pts /run /var/log
+  mount -t devpts devpts /dev/pts
+  : > /var/log/lastlog
+  dropbear -F -E -s -j -k -p 22 -r /etc/dropbear/dropbear_ed25519_host_key </dev/null 2>&1 |
+    sed 's/^/dropbear: /' &
+  ssh_state=up
+  marker "net up addr=10.0.2.15 dropbear=started uptime=$(cut -d' ' -f1 /proc/uptime)"
 }
 
 fail() {
@@ -38,6 +73,9 @@ next=good
 rescue=no
 armkexec=no
 wdt=pets
+net=0
+staying=no
+ssh_state=off
 for word in $(cat /proc/cmdline); do
   case "$word" in
     appliance.scenario=*) scenario=${word#appliance.scenario=} ;;
@@ -46,6 +84,7 @@ for word in $(cat /proc/cmdline); do
     appliance.armkexec=*) armkexec=${word#appliance.armkexec=} ;;
     appliance.wdt=*) wdt=${word#appliance.wdt=} ;;
     appliance.rescue=1) rescue=yes ;;
+    appliance.net=1) net=1 ;;
   esac
 done
 # The rescue (crash) kernel is this same kernel and initramfs, loaded by
@@ -91,6 +130,13 @@ if [ "$mode" = rw ]; then
 fi
 
 marker "userspace entry=$entry scenario=$scenario uptime=$(cut -d' ' -f1 /proc/uptime)"
+
+if [ "$net" = 1 ]; then
+  net_up
+  # Traps from the start: a reboot asked over SSH while the validator runs
+  # happens as soon as it returns.
+  trap 'finish reboot' TERM
+fi
 
 bootstatus=unknown
 [ -r /sys/class/watchdog/watchdog0/bootstatus ] && bootstatus=$(cat /sys/class/watchdog/watchdog0/bootstatus)

@@ -63,6 +63,37 @@ public sealed partial class QemuBoard : IAsyncDisposable
     /// </summary>
     public int MaxBoots { get; init; } = 8;
 
+    /// <summary>
+    /// When set, the board gets an e1000 NIC on QEMU's user network reachable only from the
+    /// host: <c>-nic user,restrict=on,hostfwd=tcp:127.0.0.1:PORT-:22</c> (the profile's
+    /// <c>-nic none</c> is dropped). The guest brings it up and runs dropbear only when its
+    /// command line has <c>appliance.net=1</c> (see <see cref="EnableGuestNetwork"/>).
+    /// </summary>
+    public int? SshPort { get; init; }
+
+    /// <summary>
+    /// Puts <c>appliance.net=1</c> on every entry's kernel command line (grubenv variable
+    /// <c>vm_cmdline</c>, which grub.cfg appends): the guest then brings up its NIC and dropbear
+    /// on every boot, and stays up instead of powering off. Only while QEMU is stopped.
+    /// </summary>
+    public void EnableGuestNetwork() =>
+        GrubEnv.Stage(new Dictionary<string, string?> { ["vm_cmdline"] = "appliance.net=1" });
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now.</summary>
+    public static int FreeLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     /// <summary>Receives every serial line as it arrives (e.g. a test's output helper).</summary>
     public Action<SerialLine>? OnLine { get; init; }
 
@@ -82,7 +113,7 @@ public sealed partial class QemuBoard : IAsyncDisposable
     public bool IsRunning => _qemu is { HasExited: false };
 
     /// <summary>Checks the host, then copies the pristine image to artifacts/vm/runs/&lt;runName&gt;/.</summary>
-    public static QemuBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null)
+    public static QemuBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null, int? sshPort = null)
     {
         layout ??= RepoLayout.Discover();
         HostPrerequisites.Require(layout);
@@ -90,7 +121,7 @@ public sealed partial class QemuBoard : IAsyncDisposable
         var runDir = Path.Combine(layout.RunsDir, $"{runName}-{Environment.ProcessId}");
         Directory.CreateDirectory(runDir);
         File.Copy(layout.PristineImage, Path.Combine(runDir, "disk.img"), overwrite: true);
-        return new QemuBoard(layout, profile, runDir) { OnLine = onLine };
+        return new QemuBoard(layout, profile, runDir) { OnLine = onLine, SshPort = sshPort };
     }
 
     public void Start()
@@ -116,7 +147,10 @@ public sealed partial class QemuBoard : IAsyncDisposable
             "-accel", _profile.Accel,
             "-machine", _profile.Machine,
             "-m", _profile.Memory,
-            .. _profile.ExtraArgs,
+            .. SshPort is { } port ? WithoutNicNone(_profile.ExtraArgs) : _profile.ExtraArgs,
+            .. SshPort is { } p
+                ? (string[])["-nic", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user,model=e1000,restrict=on,hostfwd=tcp:127.0.0.1:{p}-:22")]
+                : [],
             "-serial", "stdio",
             "-monitor", "none",
             "-drive", $"file={DiskPath},format=raw,if=virtio",
@@ -274,6 +308,23 @@ public sealed partial class QemuBoard : IAsyncDisposable
         {
             Directory.Delete(_runDir, recursive: true);
         }
+    }
+
+    private static string[] WithoutNicNone(IReadOnlyList<string> args)
+    {
+        var kept = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "-nic" && i + 1 < args.Count && args[i + 1] == "none")
+            {
+                i++;
+                continue;
+            }
+
+            kept.Add(args[i]);
+        }
+
+        return [.. kept];
     }
 
     private void EnsureStopped()
