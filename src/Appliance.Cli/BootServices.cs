@@ -20,6 +20,7 @@ public sealed class BootServices
     private readonly CliContext _context;
     private GrubMenu? _menu;
     private ApplianceConfig? _config;
+    private Running? _running;
 
     public BootServices(CliContext context, string root)
     {
@@ -57,12 +58,17 @@ public sealed class BootServices
         }
     }
 
-    /// <summary>The entry the kernel command line matches, or null when unknown.</summary>
-    public string? RunningEntryPath()
+    /// <summary>The entry the kernel command line matches, or null when unknown; worked out once per command.</summary>
+    public string? RunningEntryPath() => (_running ??= new(MatchRunningEntry())).Path;
+
+    private string? MatchRunningEntry()
     {
         var menu = MenuOrNull();
         return menu is null ? null : RunningEntry.Match(menu.Entries.Select(e => new BootableEntry(e.Path, e.Kernel, e.Args)), Kernel.CommandLine());
     }
+
+    /// <summary>Boxed so that "no match" (null) is remembered too.</summary>
+    private sealed record Running(string? Path);
 
     public (TrialState State, BootKind Kind, string? Running) Assess()
     {

@@ -6,7 +6,9 @@ using Appliance.Core.Menu;
 using GrubMenu = Appliance.Core.Menu.Menu;
 using Appliance.Core.Status;
 using Appliance.Linux.Files;
+using Appliance.Core.Kexec;
 using Appliance.Linux.Kernel;
+using Appliance.Linux.Kexec;
 using Appliance.Linux.Storage;
 
 namespace Appliance.Cli.Commands;
@@ -125,7 +127,7 @@ public static class UpgradeCommands
             ?? throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
     }
 
-    /// <summary>GRUB writes the kernel path relative to the partition it reads; with /boot on its own partition that path lacks "/boot".</summary>
+    /// <summary>The entry's kernel and initrds must exist and be readable (BootFiles.Resolve maps GRUB's paths to files under the root).</summary>
     private static void RequireFiles(string root, MenuEntry entry)
     {
         if (entry.Kernel is null)
@@ -140,12 +142,14 @@ public static class UpgradeCommands
                 continue;
             }
 
-            string relative = file.TrimStart('/');
-            string[] candidates = [Path.Combine(root, relative), Path.Combine(root, "boot", relative)];
-            string? found = candidates.FirstOrDefault(File.Exists);
-            if (found is null)
+            string found;
+            try
             {
-                throw new FileProblemException(FileProblemKind.Missing, candidates[0], $"file '{file}' of entry '{entry.Path}' does not exist; install the kernel first");
+                found = BootFiles.Resolve(root, file, _ => null, entry.Path);
+            }
+            catch (KexecPlanException e)
+            {
+                throw new FileProblemException(FileProblemKind.Missing, file, $"{e.Message}; install the kernel first");
             }
 
             try
