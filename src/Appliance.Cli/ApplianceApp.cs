@@ -56,7 +56,7 @@ public sealed class ApplianceApp
     /// fifth of the start-up time of a plain <c>appliance env list</c> (perf, 2026-11).
     /// </summary>
     private static bool WantsHelpOrVersion(string[] args) =>
-        args.Any(a => a is "-h" or "-?" or "--help" or "/?" or "/h" or "--version");
+        Array.Exists(args, a => a is "-h" or "-?" or "--help" or "/?" or "/h" or "--version");
 
     private Command BuildRoot(bool withHelpAndVersion)
     {

@@ -1,4 +1,5 @@
 using Appliance.Core.Boot;
+using Appliance.Core.Collections;
 using Appliance.Core.Config;
 using Appliance.Core.Grubenv;
 using Appliance.Core.Journal;
@@ -64,7 +65,7 @@ public sealed class BootServices
     private string? MatchRunningEntry()
     {
         var menu = MenuOrNull();
-        return menu is null ? null : RunningEntry.Match(menu.Entries.Select(e => new BootableEntry(e.Path, e.Kernel, e.Args)), Kernel.CommandLine());
+        return menu is null ? null : RunningEntry.Match(menu.Entries.Map(e => new BootableEntry(e.Path, e.Kernel, e.Args)), Kernel.CommandLine());
     }
 
     /// <summary>Boxed so that "no match" (null) is remembered too.</summary>
@@ -85,7 +86,7 @@ public sealed class BootServices
         var report = new HealthCheckRunner(_context.Time).RunAll(Config, Root, deadline, CancellationToken.None);
         return new HealthOutcome(
             report.Healthy,
-            report.Failures.Select(c => new FailingCheck(c.Name, c.Result, c.Output)).ToList());
+            report.Failures.Map(c => new FailingCheck(c.Name, c.Result, c.Output)));
     }
 
 

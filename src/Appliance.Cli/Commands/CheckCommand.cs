@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Core.Json;
 using Appliance.Linux.Health;
@@ -28,11 +29,10 @@ public static class CheckCommand
                 foreach (var c in report.Checks)
                 {
                     string required = c.Required ? "required" : "wanted";
-                    string output = c.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-                    context.Output.WriteLine($"{Mark(c.Result),-5} {c.Name,-24} {required,-8} {c.DurationMs,6} ms  {output}");
+                    context.Output.WriteLine($"{Mark(c.Result),-5} {c.Name,-24} {required,-8} {c.DurationMs,6} ms  {HealthEvaluator.LastLine(c.Output)}");
                 }
 
-                context.Output.WriteLine(report.Healthy ? "healthy" : "UNHEALTHY: " + string.Join(", ", report.Failures.Select(f => f.Name)));
+                context.Output.WriteLine(report.Healthy ? "healthy" : "UNHEALTHY: " + string.Join(", ", report.Failures.Map(f => f.Name)));
             }
 
             return report.Healthy ? ExitCodes.Ok : ExitCodes.BootNotGood;

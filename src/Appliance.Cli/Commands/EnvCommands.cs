@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Appliance.Core.Collections;
 using Appliance.Core.Grubenv;
 using Appliance.Core.Json;
 using Appliance.Linux.Grubenv;
@@ -77,7 +78,7 @@ public static class EnvCommands
         set.SetAction(parsed => context.Guarded(() =>
         {
             var env = Open(parsed);
-            var pairs = parsed.GetRequiredValue(assignments).Select(a => ParseAssignment(env.Path, a)).ToList();
+            var pairs = parsed.GetRequiredValue(assignments).Map(a => ParseAssignment(env.Path, a));
             env.Update(block =>
             {
                 foreach (var (name, value) in pairs)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Appliance.Core.Collections;
 using Appliance.Core.Json;
 using Appliance.Core.Kexec;
 using Appliance.Linux.Forensics;
@@ -240,7 +241,7 @@ public static class KexecCommands
 
         if (report.PanicPolicySaved is { } saved)
         {
-            context.Output.Write($"panic policy: applied; saved {string.Join(", ", saved.Values.Select(v => $"{v.Key}={v.Value}"))}\n");
+            context.Output.Write($"panic policy: applied; saved {string.Join(", ", saved.Values.Map(v => $"{v.Key}={v.Value}"))}\n");
         }
 
         foreach (string warning in report.Warnings)

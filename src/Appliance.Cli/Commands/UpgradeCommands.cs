@@ -123,8 +123,15 @@ public static class UpgradeCommands
             }
         }
 
-        return menu.Entries.FirstOrDefault(e => e.Kernel is not null)
-            ?? throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
+        foreach (var entry in menu.Entries)
+        {
+            if (entry.Kernel is not null)
+            {
+                return entry;
+            }
+        }
+
+        throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
     }
 
     /// <summary>The entry's kernel and initrds must exist and be readable (BootFiles.Resolve maps GRUB's paths to files under the root).</summary>
@@ -135,7 +142,9 @@ public static class UpgradeCommands
             throw new UsageException($"entry '{entry.Path}' loads no kernel (no linux line); only kernel entries can be tried");
         }
 
-        foreach (string file in entry.Initrd.Prepend(entry.Kernel))
+        var files = new List<string>(entry.Initrd.Count + 1) { entry.Kernel };
+        files.AddRange(entry.Initrd);
+        foreach (string file in files)
         {
             if (file.Contains('$'))
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Appliance.Core.Collections;
 using Appliance.Core.Json;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Config;
@@ -167,7 +168,7 @@ public static class WatchdogCommands
     private static int Info(CliContext context, string root, bool json)
     {
         var sysfs = new WatchdogSysfs(root);
-        var devices = sysfs.Names().Select(sysfs.Info).ToList();
+        var devices = sysfs.Names().Map(sysfs.Info);
         if (json)
         {
             context.Output.WriteLine(JsonSerializer.Serialize(devices, ApplianceJsonContext.Default.ListWatchdogDeviceInfo));

@@ -1,3 +1,5 @@
+using Appliance.Core.Collections;
+
 namespace Appliance.Core.Boot;
 
 /// <summary>A menu entry reduced to what the kernel command line can show of it.</summary>
@@ -24,7 +26,7 @@ public static class RunningEntry
     {
         var tokens = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var present = new HashSet<string>(tokens, StringComparer.Ordinal);
-        string? bootImage = tokens.FirstOrDefault(t => t.StartsWith("BOOT_IMAGE=", StringComparison.Ordinal))?["BOOT_IMAGE=".Length..];
+        string? bootImage = Array.Find(tokens, t => t.StartsWith("BOOT_IMAGE=", StringComparison.Ordinal))?["BOOT_IMAGE=".Length..];
 
         string? best = null;
         int bestScore = -1;
@@ -35,8 +37,8 @@ public static class RunningEntry
                 continue;
             }
 
-            var stated = entry.Args.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(a => !a.Contains('$')).ToList();
-            if (!stated.All(present.Contains))
+            var stated = entry.Args.Split(' ', StringSplitOptions.RemoveEmptyEntries).Filter(a => !a.Contains('$'));
+            if (!stated.TrueForAll(present.Contains))
             {
                 continue;
             }

@@ -1,3 +1,5 @@
+using Appliance.Core.Collections;
+
 namespace Appliance.Core.Config;
 
 public enum ConfigSeverity
@@ -17,7 +19,7 @@ public sealed record ConfigDiagnostic(ConfigSeverity Severity, string File, int 
 
 /// <summary>The configuration could not be used; every error is listed, not only the first.</summary>
 public sealed class ConfigException(IReadOnlyList<ConfigDiagnostic> diagnostics)
-    : Exception(string.Join("\n", diagnostics.Where(d => d.Severity == ConfigSeverity.Error)))
+    : Exception(string.Join("\n", diagnostics.Filter(d => d.Severity == ConfigSeverity.Error)))
 {
     public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; } = diagnostics;
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 
 namespace Appliance.Core.Config;
@@ -6,9 +7,9 @@ namespace Appliance.Core.Config;
 /// <summary>The configuration, or why there is none; warnings can come with either.</summary>
 public sealed record ConfigParseResult(ApplianceConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics)
 {
-    public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.Severity == ConfigSeverity.Error);
+    public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Filter(d => d.Severity == ConfigSeverity.Error);
 
-    public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => d.Severity == ConfigSeverity.Warning);
+    public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Filter(d => d.Severity == ConfigSeverity.Warning);
 
     /// <summary>The configuration; throws <see cref="ConfigException"/> listing every error when there is none.</summary>
     public ApplianceConfig Require() => Config ?? throw new ConfigException(Diagnostics);
@@ -57,20 +58,32 @@ public static partial class ConfigParser
             BuiltinChecks = BuildChecks(),
         };
 
-        bool ok = !diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
+        bool ok = !diagnostics.Exists(d => d.Severity == ConfigSeverity.Error);
         return new ConfigParseResult(ok ? config : null, diagnostics);
 
         SectionApplier Applier(string name) => new(
             name,
-            sections.FirstOrDefault(s => s.Name == name) ?? new IniSection("", 0, name),
-            assignments.Where(a => a.Section == name).ToList(),
+            sections.Find(s => s.Name == name) ?? new IniSection("", 0, name),
+            assignments.FindAll(a => a.Section == name),
             diagnostics);
 
         IReadOnlyList<BuiltinCheckSettings> BuildChecks()
         {
-            var checks = ApplianceConfig.DefaultBuiltinChecks.ToDictionary(c => c.Name, StringComparer.Ordinal);
-            foreach (IniSection header in sections.Where(s => s.Name.StartsWith(CheckSectionPrefix, StringComparison.Ordinal)).DistinctBy(s => s.Name))
+            var checks = new Dictionary<string, BuiltinCheckSettings>(StringComparer.Ordinal);
+            foreach (BuiltinCheckSettings check in ApplianceConfig.DefaultBuiltinChecks)
             {
+                checks.Add(check.Name, check);
+            }
+
+            // A section given twice (or in several files) is applied once: Applier reads all its assignments.
+            var seen = new HashSet<string>();
+            foreach (IniSection header in sections)
+            {
+                if (!header.Name.StartsWith(CheckSectionPrefix, StringComparison.Ordinal) || !seen.Add(header.Name))
+                {
+                    continue;
+                }
+
                 string name = header.Name[CheckSectionPrefix.Length..];
                 if (!CheckName().IsMatch(name))
                 {
@@ -84,13 +97,13 @@ public static partial class ConfigParser
                 }
             }
 
-            return [.. checks.Values.OrderBy(c => c.Name, StringComparer.Ordinal)];
+            return [.. checks.Values.SortedBy(c => c.Name, StringComparer.Ordinal)];
         }
 
         ICheckSchema? ResolveType(IniSection header, string name)
         {
-            IniAssignment? type = assignments.LastOrDefault(a => a.Section == header.Name && a.Key == "Type" && a.Value.Length > 0);
-            string types = string.Join(", ", ConfigSchema.CheckTypes.Keys.Order(StringComparer.Ordinal));
+            IniAssignment? type = assignments.FindLast(a => a.Section == header.Name && a.Key == "Type" && a.Value.Length > 0);
+            string types = string.Join(", ", ConfigSchema.CheckTypes.Keys.SortedOrdinal());
             if (type is null)
             {
                 if (ConfigSchema.CheckTypes.TryGetValue(name, out ICheckSchema? implied))

@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 
 namespace Appliance.Core.Config;
@@ -83,8 +84,10 @@ internal static class ConfigSchema
                 new("Path", (c, v, d) => c with { Path = ConfigValues.AbsolutePath(v, d.Path) }),
                 new("MaxAgeSec", (c, v, d) => c with { MaxAge = ConfigValues.Seconds(v, TimeSpan.FromSeconds(1), TimeSpan.FromDays(366), d.MaxAge) }),
             ],
-            c => (c.Path.Length == 0 ? ["needs Path= (the file that must stay fresh)"] : Array.Empty<string>())
-                .Concat(c.MaxAge == TimeSpan.Zero ? ["needs MaxAgeSec="] : [])),
+            c => [
+                .. c.Path.Length == 0 ? ["needs Path= (the file that must stay fresh)"] : Array.Empty<string>(),
+                .. c.MaxAge == TimeSpan.Zero ? ["needs MaxAgeSec="] : Array.Empty<string>(),
+            ]),
         [ProcessAliveRule.Type] = Check<ProcessAliveSettings>(
             name => new ProcessAliveSettings(name),
             [new("PidFile", (c, v, d) => c with { PidFile = ConfigValues.AbsolutePath(v, d.PidFile) })],
@@ -94,7 +97,7 @@ internal static class ConfigSchema
     private static ICheckSchema Check<T>(Func<string, T> defaults, ConfigKey<T>[] keys, Func<T, IEnumerable<string>> validate)
         where T : BuiltinCheckSettings
     {
-        ConfigKey<T>[] all = [.. CommonCheckKeys.Select(k => new ConfigKey<T>(k.Name, (c, v, d) => (T)k.Set(c, v, d))), .. keys];
+        ConfigKey<T>[] all = [.. CommonCheckKeys.Map(k => new ConfigKey<T>(k.Name, (c, v, d) => (T)k.Set(c, v, d))), .. keys];
         return new CheckSchema<T>(defaults, new SectionSchema<T>(all, validate));
     }
 }
@@ -110,7 +113,7 @@ internal interface ICheckSchema
 internal sealed record CheckSchema<T>(Func<string, T> Defaults, SectionSchema<T> Section) : ICheckSchema
     where T : BuiltinCheckSettings
 {
-    public IEnumerable<string> KeyNames => Section.Keys.Select(k => k.Name);
+    public IEnumerable<string> KeyNames => Section.Keys.Map(k => k.Name);
 
     public BuiltinCheckSettings Build(string name, SectionApplier applier) => applier.Apply(Section, Defaults(name));
 }

@@ -179,7 +179,7 @@ internal static class ConfigValues
         }
 
         string[] parts = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (value[0] != '/' || parts.Any(p => p is ".." or "."))
+        if (value[0] != '/' || Array.Exists(parts, p => p is ".." or "."))
         {
             throw new ConfigValueException("expected an absolute path without . or .. components");
         }

@@ -1,3 +1,5 @@
+using Appliance.Core.Collections;
+
 namespace Appliance.Core.Config;
 
 /// <summary>Applies one section's assignments, from every file in order (later wins), reporting each bad line.</summary>
@@ -15,10 +17,10 @@ internal sealed class SectionApplier(string title, IniSection header, IReadOnlyL
                 continue;
             }
 
-            ConfigKey<T>? key = schema.Keys.FirstOrDefault(k => k.Name == a.Key);
+            ConfigKey<T>? key = schema.Keys.Find(k => k.Name == a.Key);
             if (key is null)
             {
-                diagnostics.Add(new(ConfigSeverity.Error, a.File, a.Line, $"unknown key '{a.Key}' in [{title}]{Suggest.Hint(a.Key, schema.Keys.Select(k => k.Name))}"));
+                diagnostics.Add(new(ConfigSeverity.Error, a.File, a.Line, $"unknown key '{a.Key}' in [{title}]{Suggest.Hint(a.Key, schema.Keys.Map(k => k.Name))}"));
                 failed = true;
                 continue;
             }
@@ -53,12 +55,19 @@ internal static class Suggest
 {
     public static string Hint(string given, IEnumerable<string> known)
     {
-        string? best = known
-            .Select(k => (Name: k, Distance: string.Equals(k, given, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(k, given)))
-            .Where(c => c.Distance <= 2)
-            .OrderBy(c => c.Distance)
-            .Select(c => c.Name)
-            .FirstOrDefault();
+        // The first of the closest: a later name must be strictly closer to replace it.
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string k in known)
+        {
+            int distance = string.Equals(k, given, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(k, given);
+            if (distance <= 2 && distance < bestDistance)
+            {
+                best = k;
+                bestDistance = distance;
+            }
+        }
+
         return best is null ? "" : $" (did you mean '{best}'?)";
     }
 

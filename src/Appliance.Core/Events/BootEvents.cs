@@ -1,4 +1,5 @@
 using Appliance.Core.Boot;
+using Appliance.Core.Collections;
 using Appliance.Core.Journal;
 
 namespace Appliance.Core.Events;
@@ -42,7 +43,7 @@ public static class BootEvents
             KnownGood = knownGood,
             TriesLeft = record.TriesLeft,
             Result = record.Result,
-            FailingChecks = record.FailingChecks.Select(c => c.Name).ToList(),
+            FailingChecks = record.FailingChecks.Map(c => c.Name),
         };
     }
 

@@ -10,8 +10,8 @@ public static class HealthEvaluator
     /// </summary>
     public static HealthReport Evaluate(IEnumerable<CheckRecord> checks)
     {
-        var list = checks.ToList();
-        return new HealthReport { Healthy = !list.Any(c => c.Required && c.Failed), Checks = list };
+        var list = new List<CheckRecord>(checks);
+        return new HealthReport { Healthy = !list.Exists(c => c.Required && c.Failed), Checks = list };
     }
 
     /// <summary>One line per failure and warning, for a log or the console.</summary>
@@ -19,12 +19,12 @@ public static class HealthEvaluator
     {
         foreach (CheckRecord c in report.Failures)
         {
-            yield return $"FAIL {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{LastLine(c.Output)}";
+            yield return $"FAIL {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{Detail(c.Output)}";
         }
 
         foreach (CheckRecord c in report.Warnings)
         {
-            yield return $"WARN {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{LastLine(c.Output)}";
+            yield return $"WARN {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{Detail(c.Output)}";
         }
     }
 
@@ -37,9 +37,15 @@ public static class HealthEvaluator
         _ => result.ToString().ToLowerInvariant(),
     };
 
-    private static string LastLine(string output)
+    /// <summary>
+    /// A check's last non-blank output line, trimmed, cut at <paramref name="maxLength"/>: a
+    /// failing script says why last. Empty when it printed nothing.
+    /// </summary>
+    public static string LastLine(string output, int maxLength = int.MaxValue)
     {
-        string line = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        return line.Length == 0 ? "" : $": {line}";
+        string line = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [.., var last] ? last : "";
+        return line.Length > maxLength ? line[..maxLength] : line;
     }
+
+    private static string Detail(string output) => LastLine(output) is { Length: > 0 } line ? $": {line}" : "";
 }

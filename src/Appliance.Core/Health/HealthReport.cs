@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Health;
 
@@ -58,9 +59,9 @@ public sealed record HealthReport
 
     /// <summary>Required checks that failed, timed out or could not run: why the boot is not healthy.</summary>
     [JsonIgnore]
-    public IEnumerable<CheckRecord> Failures => Checks.Where(c => c.Required && c.Failed);
+    public IEnumerable<CheckRecord> Failures => Checks.Filter(c => c.Required && c.Failed);
 
     /// <summary>Wanted checks that failed: reported, not fatal.</summary>
     [JsonIgnore]
-    public IEnumerable<CheckRecord> Warnings => Checks.Where(c => !c.Required && c.Failed);
+    public IEnumerable<CheckRecord> Warnings => Checks.Filter(c => !c.Required && c.Failed);
 }

@@ -6,12 +6,18 @@ namespace Appliance.Core.Health;
 /// Keeps a check's output within a byte limit however much it prints: the first half of the
 /// limit and the last half, with a marker saying how much was dropped between them. A failing
 /// script usually says why in its last lines, and what it was doing in its first.
+/// Memory grows with what is printed, not with the limit: the watchdog daemon runs its
+/// command checks every second, and a silent check (the usual case) must not cost the
+/// limit's 64 KiB of garbage each time (RSS grew by 190 KB/s before, tools/bench/watchdog.bench.sh).
 /// </summary>
 public sealed class OutputCapture
 {
+    private const int FirstHeadBytes = 256;
+
     private readonly int _headLimit;
-    private readonly byte[] _head;
-    private readonly byte[] _tail;
+    private readonly int _tailLimit;
+    private byte[] _head = [];
+    private byte[]? _tail;
     private int _headLength;
     private long _tailWritten;
 
@@ -19,35 +25,45 @@ public sealed class OutputCapture
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limitBytes, 2);
         _headLimit = limitBytes / 2;
-        _head = new byte[_headLimit];
-        _tail = new byte[limitBytes - _headLimit];
+        _tailLimit = limitBytes - _headLimit;
     }
 
     /// <summary>Every byte the process wrote, kept or not.</summary>
     public long TotalBytes { get; private set; }
 
-    public bool Truncated => TotalBytes > _head.Length + _tail.Length;
+    public bool Truncated => TotalBytes > _headLimit + _tailLimit;
 
     public void Append(ReadOnlySpan<byte> data)
     {
         TotalBytes += data.Length;
         int toHead = Math.Min(_headLimit - _headLength, data.Length);
+        if (_headLength + toHead > _head.Length)
+        {
+            Array.Resize(ref _head, Math.Min(_headLimit, Math.Max(FirstHeadBytes, Math.Max(_head.Length * 2, _headLength + toHead))));
+        }
+
         data[..toHead].CopyTo(_head.AsSpan(_headLength));
         _headLength += toHead;
         data = data[toHead..];
-
-        // The tail is a ring: only the last _tail.Length bytes can survive.
-        if (data.Length > _tail.Length)
+        if (data.IsEmpty)
         {
-            _tailWritten += data.Length - _tail.Length;
-            data = data[^_tail.Length..];
+            return;
+        }
+
+        // The tail is a ring: only the last _tailLimit bytes can survive.
+        byte[] tail = _tail ??= new byte[_tailLimit];
+
+        if (data.Length > tail.Length)
+        {
+            _tailWritten += data.Length - tail.Length;
+            data = data[^tail.Length..];
         }
 
         while (!data.IsEmpty)
         {
-            int at = (int)(_tailWritten % _tail.Length);
-            int n = Math.Min(_tail.Length - at, data.Length);
-            data[..n].CopyTo(_tail.AsSpan(at));
+            int at = (int)(_tailWritten % tail.Length);
+            int n = Math.Min(tail.Length - at, data.Length);
+            data[..n].CopyTo(tail.AsSpan(at));
             _tailWritten += n;
             data = data[n..];
         }
@@ -68,12 +84,17 @@ public sealed class OutputCapture
 
     private byte[] TailBytes()
     {
-        int kept = (int)Math.Min(_tailWritten, _tail.Length);
+        if (_tail is not { } tail)
+        {
+            return [];
+        }
+
+        int kept = (int)Math.Min(_tailWritten, tail.Length);
         var bytes = new byte[kept];
         long start = _tailWritten - kept;
         for (int i = 0; i < kept; i++)
         {
-            bytes[i] = _tail[(start + i) % _tail.Length];
+            bytes[i] = tail[(start + i) % tail.Length];
         }
 
         return bytes;

@@ -15,8 +15,19 @@ public static class SystemdStateRule
     private static readonly string[] States = ["initializing", "starting", "running", "degraded", "maintenance", "stopping", "offline", "unknown"];
 
     /// <summary>The state word in systemctl's output, which may come after messages on stderr; otherwise the whole output.</summary>
-    public static string ParseState(string output) =>
-        output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => States.Contains(l)) ?? output.Trim();
+    public static string ParseState(string output)
+    {
+        foreach (string line in output.Split('\n'))
+        {
+            string l = line.Trim();
+            if (States.Contains(l))
+            {
+                return l;
+            }
+        }
+
+        return output.Trim();
+    }
 
     /// <param name="booted">Whether systemd is PID 1: <c>/run/systemd/system</c> exists (sd_booted(3)).</param>
     /// <param name="output">What systemctl printed.</param>

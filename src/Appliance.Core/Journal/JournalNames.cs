@@ -1,4 +1,5 @@
 using Appliance.Core.Boot;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Journal;
 
@@ -29,5 +30,5 @@ public static class JournalNames
 
     /// <summary>A boot id is a file name in the journal directory: only the kernel's UUID shape is accepted.</summary>
     public static bool IsValidBootId(string bootId) =>
-        bootId.Length is > 0 and <= 64 && bootId.All(c => char.IsAsciiHexDigit(c) || c == '-');
+        bootId.Length is > 0 and <= 64 && bootId.TrueForAll(c => char.IsAsciiHexDigit(c) || c == '-');
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Kexec;
 
@@ -55,7 +56,7 @@ public static class KernelCommandLine
         return words;
     }
 
-    public static string Join(IEnumerable<string> words) => string.Join(' ', words.Where(w => w.Length > 0));
+    public static string Join(IEnumerable<string> words) => string.Join(' ', words.Filter(w => w.Length > 0));
 
     /// <summary>The parameter name of a word: the text before the first <c>=</c> (the whole word for a flag like <c>irqpoll</c>).</summary>
     public static string NameOf(string word)
@@ -98,7 +99,7 @@ public static class KernelCommandLine
             }
         }
 
-        if (commandLine.Count(c => c == '"') % 2 != 0)
+        if (commandLine.AsSpan().Count('"') % 2 != 0)
         {
             return "it has an unbalanced double quote, which would join every word after it into one";
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Core.Collections;
 using Appliance.Core.Menu;
 
 namespace Appliance.Core.Kexec;
@@ -51,10 +52,10 @@ public static class KexecCommandLines
     public static BuiltCommandLine ForCrash(MenuEntry entry, Func<string, string?> variable, string runningCommandLine, IReadOnlyList<string> memmapValues)
     {
         var notes = new List<string>();
-        var words = Expand(entry.Args, variable, notes).Where(w => !CrashRemovals.Contains(KernelCommandLine.NameOf(w))).ToList();
-        if (!words.Any(w => KernelCommandLine.NameOf(w) == "console"))
+        var words = Expand(entry.Args, variable, notes).Filter(w => !CrashRemovals.Contains(KernelCommandLine.NameOf(w)));
+        if (!words.Exists(w => KernelCommandLine.NameOf(w) == "console"))
         {
-            words.AddRange(KernelCommandLine.Split(runningCommandLine).Where(w => KernelCommandLine.NameOf(w) == "console"));
+            words.AddRange(KernelCommandLine.Split(runningCommandLine).Filter(w => KernelCommandLine.NameOf(w) == "console"));
         }
 
         var all = new List<string> { "BOOT_IMAGE=" + RequireKernel(entry) };
@@ -78,7 +79,7 @@ public static class KexecCommandLines
     {
         var notes = new List<string>();
         var all = new List<string> { "BOOT_IMAGE=" + RequireKernel(entry) };
-        all.AddRange(Expand(entry.Args, variable, notes).Where(w => !SoftRemovals.Contains(KernelCommandLine.NameOf(w))));
+        all.AddRange(Expand(entry.Args, variable, notes).Filter(w => !SoftRemovals.Contains(KernelCommandLine.NameOf(w))));
         if (exactMemmap.Count > 0)
         {
             all.RemoveAll(w => KernelCommandLine.NameOf(w) is "memmap" or "mem");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Kexec;
 
@@ -41,14 +42,13 @@ public static class MemoryMap
     /// <summary>The values for <c>memmap=</c>, one per range, in address order: <c>0x9fc00@0x0</c>.</summary>
     public static IReadOnlyList<string> ToValues(IEnumerable<MemoryRange> ranges) =>
         ranges
-            .Where(r => r.End >= r.Start)
-            .OrderBy(r => r.Start)
-            .Select(r => $"0x{r.Size.ToString("x", CultureInfo.InvariantCulture)}{SeparatorFor(r.Type)}0x{r.Start.ToString("x", CultureInfo.InvariantCulture)}")
-            .ToList();
+            .Filter(r => r.End >= r.Start)
+            .SortedBy(r => r.Start)
+            .Map(r => $"0x{r.Size.ToString("x", CultureInfo.InvariantCulture)}{SeparatorFor(r.Type)}0x{r.Start.ToString("x", CultureInfo.InvariantCulture)}");
 
     /// <summary>The command-line words for a kernel that must see exactly <paramref name="values"/>: <c>memmap=exactmap</c>, then one <c>memmap=</c> per range (one per word, which every kernel accepts; the comma form needs 4.13).</summary>
     public static IReadOnlyList<string> ExactMapWords(IReadOnlyList<string> values) =>
-        values.Count == 0 ? [] : [ExactMap, .. values.Select(v => "memmap=" + v)];
+        values.Count == 0 ? [] : [ExactMap, .. values.Map(v => "memmap=" + v)];
 
     /// <summary>The <see cref="RescueParameter"/> word, or null when there is nothing to carry.</summary>
     public static string? RescueWord(IReadOnlyList<string> values) =>
@@ -57,14 +57,14 @@ public static class MemoryMap
     /// <summary>The values carried by a <see cref="RescueParameter"/> word on <paramref name="commandLine"/>; empty when absent or when any value is malformed (a half map is worse than none).</summary>
     public static IReadOnlyList<string> FromCommandLine(string commandLine)
     {
-        string? word = KernelCommandLine.Split(commandLine).LastOrDefault(w => KernelCommandLine.NameOf(w) == RescueParameter);
+        string? word = KernelCommandLine.Split(commandLine).FindLast(w => KernelCommandLine.NameOf(w) == RescueParameter);
         if (KernelCommandLine.ValueOf(word ?? "") is not { Length: > 0 } value)
         {
             return [];
         }
 
         var values = value.Split(',');
-        return values.All(IsValue) ? values : [];
+        return Array.TrueForAll(values, IsValue) ? values : [];
     }
 
     /// <summary>True for <c>0xSIZE{@#$!}0xSTART</c>, the only shape <see cref="ToValues"/> writes.</summary>
@@ -75,9 +75,20 @@ public static class MemoryMap
     }
 
     private static bool IsHex(string text) =>
-        text.Length is > 2 and <= 18 && text.StartsWith("0x", StringComparison.Ordinal) && text[2..].All(char.IsAsciiHexDigitLower);
+        text.Length is > 2 and <= 18 && text.StartsWith("0x", StringComparison.Ordinal) && text[2..].TrueForAll(char.IsAsciiHexDigitLower);
 
     /// <summary>Bytes of RAM in <paramref name="ranges"/>: what memblock_phys_mem_size() counts, for matching crashkernel= ranges.</summary>
-    public static long RamBytes(IEnumerable<MemoryRange> ranges) =>
-        (long)ranges.Where(r => r.Type == "System RAM").Aggregate(0UL, (sum, r) => sum + r.Size);
+    public static long RamBytes(IEnumerable<MemoryRange> ranges)
+    {
+        ulong sum = 0;
+        foreach (MemoryRange r in ranges)
+        {
+            if (r.Type == "System RAM")
+            {
+                sum += r.Size;
+            }
+        }
+
+        return (long)sum;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Kexec;
 
@@ -142,16 +143,17 @@ public static partial class PanicLog
     /// </summary>
     public static string Excerpt(string window, string source, int contextLines = 12)
     {
-        var lines = window.Split('\n').Select(StripPrefix).Where(l => l.Length > 0).ToList();
+        var lines = window.Split('\n').Map(StripPrefix).Filter(l => l.Length > 0);
         string joined = string.Join('\n', lines);
         int crash = FindCrash(joined);
         if (crash < 0)
         {
-            var tail = lines.TakeLast(contextLines).ToList();
+            int kept = Math.Clamp(contextLines, 0, lines.Count);
+            var tail = lines.GetRange(lines.Count - kept, kept);
             return $"{source}: no panic or oops line found; last messages:\n" + string.Join('\n', tail);
         }
 
-        int crashLine = joined[..crash].Count(c => c == '\n');
+        int crashLine = joined.AsSpan(0, crash).Count('\n');
         string headline = lines[crashLine];
         if (headline.Contains(PanicMarker, StringComparison.Ordinal))
         {
@@ -190,7 +192,12 @@ public static partial class PanicLog
         }
 
         int from = Math.Max(0, crashLine - (contextLines / 2));
-        var context = lines.Skip(from).Take(contextLines + 1);
+        var context = new List<string>();
+        for (int k = from; k < lines.Count && k - from < contextLines + 1; k++)
+        {
+            context.Add(lines[k]);
+        }
+
         return $"{source}: {headline}\n" + string.Join('\n', context);
     }
 
@@ -201,7 +208,7 @@ public static partial class PanicLog
     /// </summary>
     private const int OopsReportLead = 8;
 
-    private static bool IsOopsLine(string line) => OopsMarkers.Any(m => line.Contains(m, StringComparison.Ordinal));
+    private static bool IsOopsLine(string line) => OopsMarkers.Exists(m => line.Contains(m, StringComparison.Ordinal));
 
     /// <summary>Removes the syslog level and timestamp pstore and dmesg put before a message.</summary>
     public static string StripPrefix(string line) => LogPrefix().Replace(line, "").Trim();
@@ -234,15 +241,31 @@ public sealed partial record PstoreHeader(string Reason, int Count, int Part)
     /// </summary>
     public static IReadOnlyList<T> InReadingOrder<T>(IEnumerable<T> files, Func<T, string> text)
     {
-        var parsed = files.Select((file, order) => (file, order, header: Parse(FirstLine(text(file))))).ToList();
-        var plain = parsed.Where(p => p.header is null).OrderBy(p => p.order).Select(p => p.file);
-        var dumps = parsed
-            .Where(p => p.header is not null)
-            .OrderBy(p => p.header!.Count)
-            .ThenBy(p => p.header!.Reason, StringComparer.Ordinal)
-            .ThenByDescending(p => p.header!.Part)
-            .Select(p => p.file);
-        return [.. plain, .. dumps];
+        var plain = new List<T>();
+        var dumps = new List<(T File, PstoreHeader Header)>();
+        foreach (T file in files)
+        {
+            if (Parse(FirstLine(text(file))) is { } header)
+            {
+                dumps.Add((file, header));
+            }
+            else
+            {
+                plain.Add(file);
+            }
+        }
+
+        var sorted = dumps.Sorted((a, b) =>
+        {
+            int c = a.Header.Count.CompareTo(b.Header.Count);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(a.Header.Reason, b.Header.Reason);
+            }
+
+            return c != 0 ? c : b.Header.Part.CompareTo(a.Header.Part);
+        });
+        return [.. plain, .. sorted.ConvertAll(d => d.File)];
     }
 
     private static string FirstLine(string text)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Kexec;
 
@@ -374,7 +375,15 @@ public static class Vmcore
         }
 
         records.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        var log = new List<byte>(records.Sum(r => r.Length + 1));
+        // Checked: a total that overflows must throw, not wrap.
+        int total = 0;
+        foreach (var (_, _, length) in records)
+        {
+            int withNewline = length + 1;
+            total = checked(total + withNewline);
+        }
+
+        var log = new List<byte>(total);
         foreach (var (_, start, length) in records)
         {
             log.AddRange(data.AsSpan(start, length));
@@ -471,11 +480,16 @@ public static class Vmcore
     private static VmcoreLog? Scan(IByteSource core, IReadOnlyList<Segment> segments, int windowBytes, long budget, string note)
     {
         var extents = segments.Count > 0
-            ? segments.Select(s => (s.FileOffset, s.FileSize)).ToList()
+            ? segments.Map(s => (s.FileOffset, s.FileSize))
             : [(0L, core.Length)];
         byte[] panic = Encoding.ASCII.GetBytes(PanicLog.PanicMarker);
-        var oopses = PanicLog.OopsMarkers.Select(Encoding.ASCII.GetBytes).ToList();
-        int overlap = Math.Max(panic.Length, oopses.Max(m => m.Length));
+        var oopses = PanicLog.OopsMarkers.Map(Encoding.ASCII.GetBytes);
+        int overlap = panic.Length;
+        foreach (byte[] marker in oopses)
+        {
+            overlap = Math.Max(overlap, marker.Length);
+        }
+
         byte[] chunk = new byte[ScanChunk + overlap];
         long lastPanic = -1;
         long lastOops = -1;
@@ -538,7 +552,7 @@ public static class Vmcore
         while (done < buffer.Length)
         {
             ulong at = address + (ulong)done;
-            Segment? segment = segments.FirstOrDefault(s => at >= s.VirtualAddress && at - s.VirtualAddress < (ulong)s.FileSize);
+            Segment? segment = segments.Find(s => at >= s.VirtualAddress && at - s.VirtualAddress < (ulong)s.FileSize);
             if (segment is null)
             {
                 return false;

@@ -58,14 +58,20 @@ internal static class BlsEntries
                 continue;
             }
 
+            var initrd = new List<string>();
+            foreach (string value in snippet.All("initrd"))
+            {
+                initrd.AddRange(SplitWords(value));
+            }
+
             entries.Add(new DraftNode(
                 Title: snippet.First("title") ?? linux,
                 Id: snippet.Id,
                 Conditional: conditional,
                 Line: line,
-                Classes: snippet.All("grub_class").ToList(),
+                Classes: snippet.All("grub_class"),
                 Kernel: linux,
-                Initrd: snippet.All("initrd").SelectMany(SplitWords).ToList(),
+                Initrd: initrd,
                 Args: string.Join(' ', SplitWords(snippet.First("options") ?? string.Empty)),
                 BlsFileName: snippet.FileName,
                 Children: null));
@@ -120,8 +126,20 @@ internal static class BlsEntries
 
     private sealed record Snippet(string Id, string FileName, List<KeyValuePair<string, string>> Keys)
     {
-        public string? First(string key) => Keys.FirstOrDefault(pair => pair.Key == key).Value;
+        public string? First(string key) => Keys.Find(pair => pair.Key == key).Value;
 
-        public IEnumerable<string> All(string key) => Keys.Where(pair => pair.Key == key).Select(pair => pair.Value);
+        public List<string> All(string key)
+        {
+            var values = new List<string>();
+            foreach (var pair in Keys)
+            {
+                if (pair.Key == key)
+                {
+                    values.Add(pair.Value);
+                }
+            }
+
+            return values;
+        }
     }
 }

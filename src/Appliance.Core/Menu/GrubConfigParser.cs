@@ -1,3 +1,5 @@
+using Appliance.Core.Collections;
+
 namespace Appliance.Core.Menu;
 
 /// <summary>
@@ -81,7 +83,7 @@ public static class GrubConfigParser
         /// </summary>
         private DraftNode? MenuCommand(CommandNode command, bool conditional, int sourceNesting)
         {
-            var options = MenuOptions.Parse(command.Words.Skip(1).Select(ArgumentValue).ToList());
+            var options = MenuOptions.Parse(command.Words.From(1).ConvertAll(ArgumentValue));
             if (options is null || options.Positional.Count == 0)
             {
                 return null;
@@ -113,12 +115,12 @@ public static class GrubConfigParser
                 return new DraftNode(title, options.Id, conditional, command.Line, options.Classes, null, [], string.Empty, null, Items(body, conditional, sourceNesting));
             }
 
-            var commands = Commands(body).ToList();
-            CommandNode? linux = commands.FirstOrDefault(c => KernelCommands.Contains(c.Name));
-            CommandNode? initrd = commands.FirstOrDefault(c => InitrdCommands.Contains(c.Name));
+            var commands = new List<CommandNode>(Commands(body));
+            CommandNode? linux = commands.Find(c => KernelCommands.Contains(c.Name));
+            CommandNode? initrd = commands.Find(c => InitrdCommands.Contains(c.Name));
             string? kernel = linux is { Words.Count: > 1 } ? linux.Words[1].Value : null;
-            string args = linux is null ? string.Empty : JoinWords(linux.Words.Skip(2));
-            var initrds = initrd is null ? [] : initrd.Words.Skip(1).Select(w => w.Value).Where(v => v.Length > 0).ToList();
+            string args = linux is null ? string.Empty : JoinWords(linux.Words.From(2));
+            var initrds = initrd is null ? [] : initrd.Words.From(1).ConvertAll(w => w.Value).FindAll(v => v.Length > 0);
             return new DraftNode(title, options.Id, conditional, command.Line, options.Classes, kernel, initrds, args, null, null);
         }
 
@@ -143,7 +145,7 @@ public static class GrubConfigParser
             word.SoleVariable == "menuentry_id_option" ? "--id" : word.Value;
 
         private static string JoinWords(IEnumerable<Token> words) =>
-            string.Join(' ', words.Select(w => w.Value).Where(v => v.Length > 0));
+            string.Join(' ', words.Map(w => w.Value).FindAll(v => v.Length > 0));
 
         /// <summary>The commands of a body in source order, looking into <c>if</c>s and loops but not into nested blocks.</summary>
         private static IEnumerable<CommandNode> Commands(IReadOnlyList<ScriptNode> body)
@@ -191,7 +193,7 @@ public static class GrubConfigParser
 
                 if (word.Length == 2)
                 {
-                    options.Positional.AddRange(words.Skip(i + 1));
+                    options.Positional.AddRange(words.GetRange(i + 1, words.Count - (i + 1)));
                     break;
                 }
 

@@ -253,7 +253,7 @@ internal sealed class GrubScriptLexer
         }
 
         string inside = _text[(_pos + 1)..end];
-        _line += inside.Count(ch => ch == '\n');
+        _line += inside.AsSpan().Count('\n');
         value.Append(inside);
         _pos = end + 1;
         return inside.Length;

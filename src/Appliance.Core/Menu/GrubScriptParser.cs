@@ -1,3 +1,5 @@
+using Appliance.Core.Collections;
+
 namespace Appliance.Core.Menu;
 
 internal abstract record ScriptNode(int Line);
@@ -277,7 +279,7 @@ internal sealed class GrubScriptParser
         && !Reserved.Contains(token.Value)
         && token.Value.Length > 0
         && (char.IsAsciiLetter(token.Value[0]) || token.Value[0] == '_')
-        && token.Value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        && token.Value.TrueForAll(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     /// <summary>What ends a command list, and how to describe it in an error.</summary>
     private sealed class Closer

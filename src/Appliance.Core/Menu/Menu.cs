@@ -1,3 +1,5 @@
+using Appliance.Core.Collections;
+
 namespace Appliance.Core.Menu;
 
 /// <summary>
@@ -124,7 +126,7 @@ public sealed class Menu
 
     private static List<MenuNode> Finish(IReadOnlyList<DraftNode> level, string prefix, List<MenuEntry> entries)
     {
-        var keys = level.Select(d => (d.Title, d.Id)).ToList();
+        var keys = level.Map(d => (d.Title, d.Id));
         var nodes = new List<MenuNode>(level.Count);
         for (int k = 0; k < level.Count; k++)
         {
@@ -170,7 +172,7 @@ public sealed class Menu
     }
 
     private static List<(string Title, string? Id)> Keys(IReadOnlyList<MenuNode> level) =>
-        level.Select(n => (n.Title, n.Id)).ToList();
+        level.Map(n => (n.Title, n.Id));
 
     /// <summary>The entry GRUB boots when it enters a level with no usable <c>default</c>: item 0, into submenus.</summary>
     private static MenuEntry? FirstEntry(IReadOnlyList<MenuNode> level)
@@ -191,15 +193,24 @@ public sealed class Menu
     private List<MenuEntry> Closest(string reference)
     {
         string wanted = Cut(reference);
-        return Entries
-            .Select((entry, order) => (entry, order, distance: new[] { entry.Path, entry.Title, entry.Id }
-                .Where(text => text is not null)
-                .Min(text => EditDistance(wanted, Cut(text!)))))
-            .OrderBy(c => c.distance)
-            .ThenBy(c => c.order)
-            .Take(MaxCandidates)
-            .Select(c => c.entry)
-            .ToList();
+        var candidates = new List<(MenuEntry Entry, int Distance)>(Entries.Count);
+        foreach (MenuEntry entry in Entries)
+        {
+            int distance = int.MaxValue;
+            foreach (string? text in new[] { entry.Path, entry.Title, entry.Id })
+            {
+                if (text is not null)
+                {
+                    distance = Math.Min(distance, EditDistance(wanted, Cut(text)));
+                }
+            }
+
+            candidates.Add((entry, distance));
+        }
+
+        // Stable: among equally close entries, menu order decides.
+        var closest = candidates.SortedBy(c => c.Distance);
+        return closest.GetRange(0, Math.Min(MaxCandidates, closest.Count)).ConvertAll(c => c.Entry);
     }
 
     private static string Cut(string text) => text.Length > MaxCompared ? text[..MaxCompared] : text;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Menu;
 
@@ -44,8 +45,8 @@ public sealed record MenuEntry(
     public bool Equals(MenuEntry? other) =>
         other is not null
         && (Path, Title, Id, Kernel, Args, Conditional, Line, BlsFileName) == (other.Path, other.Title, other.Id, other.Kernel, other.Args, other.Conditional, other.Line, other.BlsFileName)
-        && Initrd.SequenceEqual(other.Initrd)
-        && Classes.SequenceEqual(other.Classes);
+        && Initrd.SameItems(other.Initrd)
+        && Classes.SameItems(other.Classes);
 
     public override int GetHashCode() => HashCode.Combine(Path, Title, Id, Kernel, Args, Conditional, Line, Initrd.Count);
 }

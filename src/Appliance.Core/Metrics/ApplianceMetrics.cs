@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Journal;
 using Appliance.Core.Watchdog;
 
@@ -48,11 +49,7 @@ public static class ApplianceMetrics
             new("appliance_rollbacks_total", "Trials rolled back to the known-good kernel, by reason, from the boot journal.", MetricType.Counter,
                 Rollbacks(input.Boots)),
             new("appliance_check_failures_total", "Boot validations in the boot journal in which this health check failed.", MetricType.Counter,
-                input.Boots.SelectMany(b => b.FailingChecks.Select(c => c.Name).Distinct(StringComparer.Ordinal))
-                    .GroupBy(n => n, StringComparer.Ordinal)
-                    .OrderBy(g => g.Key, StringComparer.Ordinal)
-                    .Select(g => MetricSample.Of("check", g.Key, g.Count()))
-                    .ToList()),
+                CheckFailures(input.Boots)),
             new("appliance_trial_active", "1 while a trial kernel is staged or running (grubenv's appliance_trial is set), else 0.", MetricType.Gauge,
                 [MetricSample.Of(input.TrialActive ? 1 : 0)]),
         };
@@ -77,6 +74,40 @@ public static class ApplianceMetrics
         return families;
     }
 
+    /// <summary>Per check name, in ordinal order, the number of boots that list it among their failing checks (once per boot).</summary>
+    private static List<MetricSample> CheckFailures(IReadOnlyList<BootRecord> boots)
+    {
+        var names = new List<string>();
+        foreach (BootRecord boot in boots)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (FailingCheck check in boot.FailingChecks)
+            {
+                if (seen.Add(check.Name))
+                {
+                    names.Add(check.Name);
+                }
+            }
+        }
+
+        // Sorted, equal names are adjacent: each run is one check and its length the count.
+        List<string> sorted = names.SortedOrdinal();
+        var samples = new List<MetricSample>();
+        for (int i = 0; i < sorted.Count;)
+        {
+            int run = 1;
+            while (i + run < sorted.Count && string.Equals(sorted[i + run], sorted[i], StringComparison.Ordinal))
+            {
+                run++;
+            }
+
+            samples.Add(MetricSample.Of("check", sorted[i], run));
+            i += run;
+        }
+
+        return samples;
+    }
+
     /// <summary>
     /// One rollback per known-good boot that recorded it (result rolled-back): a rejection
     /// is journaled twice, on the trial's boot (rejected, with the evidence) and on the
@@ -85,7 +116,12 @@ public static class ApplianceMetrics
     /// </summary>
     private static List<MetricSample> Rollbacks(IReadOnlyList<BootRecord> boots)
     {
-        var counts = Reasons.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string reason in Reasons.All)
+        {
+            counts.Add(reason, 0);
+        }
+
         for (int i = 0; i < boots.Count; i++)
         {
             if (boots[i].Result == "rolled-back")
@@ -94,7 +130,7 @@ public static class ApplianceMetrics
             }
         }
 
-        return Reasons.All.Select(r => MetricSample.Of("reason", r, counts[r])).ToList();
+        return Reasons.All.Map(r => MetricSample.Of("reason", r, counts[r]));
     }
 
     private static string ReasonOf(IReadOnlyList<BootRecord> boots, int index)
@@ -105,7 +141,15 @@ public static class ApplianceMetrics
             case "fell-back":
                 return Reasons.LoadFailed;
             case "after-rejection":
-                var rejection = boots.Take(index).LastOrDefault(r => r.Result == "rejected" && r.Trial == record.Trial);
+                BootRecord? rejection = null;
+                for (int k = index - 1; k >= 0 && rejection is null; k--)
+                {
+                    if (boots[k].Result == "rejected" && boots[k].Trial == record.Trial)
+                    {
+                        rejection = boots[k];
+                    }
+                }
+
                 return rejection switch
                 {
                     { Path: "rescue" } => Reasons.Crashed,

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Appliance.Core.Boot;
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Core.Journal;
 
@@ -42,8 +43,8 @@ public sealed record StatusReport
 
     public static StatusReport From(TrialState state, string? running, IReadOnlyList<BootRecord> records)
     {
-        var lastTrial = records.LastOrDefault(r => r.Trial is not null && r.Result is "committed" or "rejected" or "rolled-back");
-        var lastRollback = records.LastOrDefault(r => r.Result is "rejected" or "rolled-back");
+        var lastTrial = records.FindLast(r => r.Trial is not null && r.Result is "committed" or "rejected" or "rolled-back");
+        var lastRollback = records.FindLast(r => r.Result is "rejected" or "rolled-back");
         return new StatusReport
         {
             State = StateOf(state, running),
@@ -54,7 +55,7 @@ public sealed record StatusReport
             Failed = state.Failed,
             LastTrial = lastTrial,
             Rollback = lastRollback is null ? null : Explain(lastRollback, CauseOf(lastRollback, records)),
-            Boots = records.TakeLast(BootsShown).ToList(),
+            Boots = records.From(records.Count - BootsShown),
         };
     }
 
@@ -64,7 +65,7 @@ public sealed record StatusReport
     /// the operator wants the first one's evidence with the second one's outcome.
     /// </summary>
     private static BootRecord CauseOf(BootRecord rollback, IReadOnlyList<BootRecord> records) =>
-        records.LastOrDefault(r => r.Result == "rejected" && r.Trial == rollback.Trial && r.Time <= rollback.Time
+        records.FindLast(r => r.Result == "rejected" && r.Trial == rollback.Trial && r.Time <= rollback.Time
             && (r.FailingChecks.Count > 0 || r.Forensics.Count > 0)) ?? rollback;
 
     /// <summary>One plain sentence an operator reads: when, which trial, why, and what failed.</summary>
@@ -72,15 +73,15 @@ public sealed record StatusReport
     {
         string checks = cause.FailingChecks.Count == 0
             ? ""
-            : "; failing checks: " + string.Join(", ", cause.FailingChecks.Select(c => $"{c.Name} ({HealthEvaluator.Label(c.Result)}{(c.Output.Length > 0 ? ": " + FirstLine(c.Output) : "")})"));
-        string forensics = cause.Forensics.Count == 0 ? "" : "; " + string.Join("; ", cause.Forensics.Select(FirstLine));
+            : "; failing checks: " + string.Join(", ", cause.FailingChecks.Map(c => $"{c.Name} ({HealthEvaluator.Label(c.Result)}{(c.Output.Length > 0 ? ": " + FirstLine(c.Output) : "")})"));
+        string forensics = cause.Forensics.Count == 0 ? "" : "; " + string.Join("; ", cause.Forensics.Map(FirstLine));
         string why = ReferenceEquals(record, cause) ? "" : $" (on {cause.Time:yyyy-MM-dd HH:mm:ss}Z: {cause.Message})";
         return $"rollback at {record.Time:yyyy-MM-dd HH:mm:ss}Z: {record.Message}{why}{checks}{forensics}";
     }
 
     private static string FirstLine(string text)
     {
-        string line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        string line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, ..] ? first : "";
         return line.Length > 160 ? line[..160] + "..." : line;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Watchdog;
 
@@ -126,7 +127,7 @@ public static class BoardDetector
     {
         BoardProfile? best = null;
         int bestScore = 0;
-        foreach (var profile in profiles.OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var profile in profiles.SortedBy(p => p.Name, StringComparer.Ordinal))
         {
             int score = Score(profile.Match, machine);
             if (score > bestScore)
@@ -143,14 +144,14 @@ public static class BoardDetector
     {
         for (int i = 0; i < machine.Compatible.Count; i++)
         {
-            if (match.Compatible.Contains(machine.Compatible[i], StringComparer.Ordinal))
+            if (match.Compatible.Exists(c => string.Equals(c, machine.Compatible[i], StringComparison.Ordinal)))
             {
                 return 10_000 - i;
             }
         }
 
-        bool vendor = machine.DmiSysVendor is { } v && match.DmiSysVendor.Any(m => string.Equals(m, v.Trim(), StringComparison.OrdinalIgnoreCase));
-        bool product = machine.DmiProductName is { } p && match.DmiProductName.Any(m => p.Trim().StartsWith(m, StringComparison.OrdinalIgnoreCase));
+        bool vendor = machine.DmiSysVendor is { } v && match.DmiSysVendor.Exists(m => string.Equals(m, v.Trim(), StringComparison.OrdinalIgnoreCase));
+        bool product = machine.DmiProductName is { } p && match.DmiProductName.Exists(m => p.Trim().StartsWith(m, StringComparison.OrdinalIgnoreCase));
         if (product && (vendor || match.DmiSysVendor.Count == 0))
         {
             return 500;

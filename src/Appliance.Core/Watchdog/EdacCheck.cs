@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 
 namespace Appliance.Core.Watchdog;
@@ -36,5 +37,5 @@ public static class EdacCheck
     }
 
     private static string Describe(IReadOnlyDictionary<string, long> counts) =>
-        string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} ce_count={c.Value}"));
+        string.Join(", ", counts.SortedBy(c => c.Key, StringComparer.Ordinal).Map(c => $"{c.Key} ce_count={c.Value}"));
 }

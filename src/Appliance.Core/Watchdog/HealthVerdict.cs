@@ -41,7 +41,7 @@ public sealed record HealthVerdict(bool Healthy, IReadOnlyList<string> Failures,
             }
             else if (check.Latest is { Failed: true } failed)
             {
-                failures.Add($"{check.Name}: {Label(failed.Result)}{LastLine(failed.Output)}");
+                failures.Add($"{check.Name}: {Label(failed.Result)}{Detail(failed.Output)}");
             }
         }
 
@@ -57,9 +57,5 @@ public sealed record HealthVerdict(bool Healthy, IReadOnlyList<string> Failures,
         _ => "failed",
     };
 
-    private static string LastLine(string output)
-    {
-        string line = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        return line.Length == 0 ? "" : $": {(line.Length > 200 ? line[..200] : line)}";
-    }
+    private static string Detail(string output) => HealthEvaluator.LastLine(output, 200) is { Length: > 0 } line ? $": {line}" : "";
 }

@@ -16,8 +16,16 @@ public static class PetInterval
     /// </summary>
     public static PetIntervalChoice Choose(TimeSpan? configured, IEnumerable<TimeSpan> deadlines)
     {
-        var list = deadlines.Where(d => d > TimeSpan.Zero).ToList();
-        TimeSpan? bound = list.Count == 0 ? null : list.Min() / 2;
+        TimeSpan? shortest = null;
+        foreach (TimeSpan deadline in deadlines)
+        {
+            if (deadline > TimeSpan.Zero && (shortest is null || deadline < shortest))
+            {
+                shortest = deadline;
+            }
+        }
+
+        TimeSpan? bound = shortest is { } s ? s / 2 : null;
         if (configured is { } wanted)
         {
             return bound is { } b && wanted > b

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Watchdog;
 
@@ -46,5 +47,5 @@ public sealed record SystemdWatchdog(string? NotifySocket, TimeSpan? WatchdogTim
 
     /// <summary>A sd_notify datagram: newline-separated assignments; newlines inside a STATUS would start a new one, so they become spaces.</summary>
     public static string Message(params IEnumerable<(string Key, string Value)> fields) =>
-        string.Join('\n', fields.Select(f => $"{f.Key}={f.Value.Replace('\n', ' ')}"));
+        string.Join('\n', fields.Map(f => $"{f.Key}={f.Value.Replace('\n', ' ')}"));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Appliance.Core.Collections;
 
 namespace Appliance.Core.Watchdog;
 
@@ -189,7 +190,7 @@ public static class WatchdogConfig
             settings = settings with { Gpio = gpio with { Chip = gpioChip, Line = gpioLine.Value } };
         }
 
-        settings = settings with { Devices = devices, Checks = checks, BuiltinChecks = builtins ?? [.. BuiltinChecks.All] };
+        settings = settings with { Devices = devices, Checks = checks, BuiltinChecks = builtins ?? new List<string>(BuiltinChecks.All) };
         return Validate(settings, source, number);
     }
 
@@ -216,7 +217,7 @@ public static class WatchdogConfig
 
     private static List<string> ParseBuiltins(string value)
     {
-        var names = value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var names = new List<string>(value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries));
         if (names is ["none"])
         {
             return [];
@@ -224,7 +225,7 @@ public static class WatchdogConfig
 
         foreach (string name in names)
         {
-            if (!BuiltinChecks.All.Contains(name))
+            if (!BuiltinChecks.All.Exists(c => c == name))
             {
                 throw new FormatException($"unknown check '{name}'; the built-in checks are {string.Join(", ", BuiltinChecks.All)} (or none)");
             }
@@ -316,6 +317,6 @@ public static class WatchdogConfig
             throw new FormatException($"expected an absolute program path and its arguments, got '{value}' (commands run without a shell or PATH search)");
         }
 
-        return new CommandSpec(words[0], words.Skip(1).ToList());
+        return new CommandSpec(words[0], words.GetRange(1, words.Count - 1));
     }
 }

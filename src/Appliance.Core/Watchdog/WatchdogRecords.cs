@@ -39,7 +39,19 @@ public sealed record ResetCauseRecord
 
     public static string Summarize(IEnumerable<DeviceResetCause> devices)
     {
-        var causes = devices.SelectMany(d => d.Causes).Distinct().ToList();
+        var causes = new List<string>();
+        var seen = new HashSet<string>();
+        foreach (DeviceResetCause device in devices)
+        {
+            foreach (string cause in device.Causes)
+            {
+                if (seen.Add(cause))
+                {
+                    causes.Add(cause);
+                }
+            }
+        }
+
         return causes.Count == 0 ? "power-on or unknown" : string.Join(", ", causes);
     }
 }

@@ -1,3 +1,5 @@
+using Appliance.Core.Collections;
+
 namespace Appliance.Core.Watchdog;
 
 /// <summary>Which watchdog device to use: a path (e.g. <c>/dev/watchdog1</c>) or the driver's identity string, since indexes change with probe order.</summary>
@@ -25,10 +27,10 @@ public sealed record DeviceSelector(string? Path, string? Identity)
 /// <summary>A program and its arguments, run directly with execve: no shell, so nothing in it is expanded.</summary>
 public sealed record CommandSpec(string Program, IReadOnlyList<string> Arguments)
 {
-    public override string ToString() => string.Join(' ', new[] { Program }.Concat(Arguments));
+    public override string ToString() => string.Join(' ', [Program, .. Arguments]);
 
     public bool Equals(CommandSpec? other) =>
-        other is not null && Program == other.Program && Arguments.SequenceEqual(other.Arguments);
+        other is not null && Program == other.Program && Arguments.SameItems(other.Arguments);
 
     public override int GetHashCode() => Program.GetHashCode(StringComparison.Ordinal);
 }

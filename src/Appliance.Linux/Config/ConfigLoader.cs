@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Config;
 using Appliance.Linux.Health;
 using Appliance.Linux.Native;
@@ -8,9 +9,9 @@ namespace Appliance.Linux.Config;
 /// <param name="Sources">Every file read, in the order applied, for other parsers of the same files (the watchdog daemon's [Watchdog]).</param>
 public sealed record ConfigLoadResult(ApplianceConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics, IReadOnlyList<(string Path, string Text)> Sources)
 {
-    public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.Severity == ConfigSeverity.Error);
+    public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Filter(d => d.Severity == ConfigSeverity.Error);
 
-    public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => d.Severity == ConfigSeverity.Warning);
+    public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Filter(d => d.Severity == ConfigSeverity.Warning);
 
     /// <summary>The configuration; throws <see cref="ConfigException"/> listing every error when there is none.</summary>
     public ApplianceConfig Require() => Config ?? throw new ConfigException(Diagnostics);
@@ -54,7 +55,7 @@ public static class ConfigLoader
             }
             else
             {
-                foreach (string path in Directory.EnumerateFileSystemEntries(dropIns).Order(StringComparer.Ordinal))
+                foreach (string path in Directory.EnumerateFileSystemEntries(dropIns).SortedOrdinal())
                 {
                     string name = Path.GetFileName(path);
                     if (CheckDirectory.IsHiddenOrBackup(name))
@@ -73,7 +74,7 @@ public static class ConfigLoader
             }
         }
 
-        if (diagnostics.Any(d => d.Severity == ConfigSeverity.Error))
+        if (diagnostics.Exists(d => d.Severity == ConfigSeverity.Error))
         {
             return new ConfigLoadResult(null, diagnostics, sources);
         }

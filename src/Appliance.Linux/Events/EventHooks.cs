@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Core.Collections;
 using Appliance.Core.Events;
 using Appliance.Core.Json;
 using Appliance.Linux.Config;
@@ -40,7 +41,7 @@ public static class EventHooks
             return [];
         }
 
-        if (!ApplianceEvents.All.Contains(description.Event))
+        if (!IsEvent(description.Event))
         {
             throw new ArgumentException($"'{description.Event}' is not an event; the events are {string.Join(", ", ApplianceEvents.All)}");
         }
@@ -52,19 +53,36 @@ public static class EventHooks
             string json = JsonSerializer.Serialize(description, ApplianceJsonContext.Default.EventDescription);
             IReadOnlyList<string> environment = [.. ProcessGroupRunner.Environment(root), $"APPLIANCE_EVENT={description.Event}"];
             var runner = new ProcessGroupRunner(time ?? TimeProvider.System, OutputLimitBytes);
-            var runs = runnable.Select(path => Task.Run(() => Run(runner, path, json, environment, timeout))).ToArray();
+            var runs = runnable.ConvertAll(path => Task.Run(() => Run(runner, path, json, environment, timeout))).ToArray();
             Task.WaitAll(runs);
-            outcomes.AddRange(runs.Select(r => r.Result));
+            foreach (var run in runs)
+            {
+                outcomes.Add(run.Result);
+            }
         }
 
         outcomes.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        foreach (var outcome in outcomes.Where(o => o.Result != "ok"))
+        foreach (var outcome in outcomes.Filter(o => o.Result != "ok"))
         {
-            string last = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+            string[] lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string last = lines.Length > 0 ? lines[^1] : "";
             log?.WriteLine($"appliance: {description.Event} hook {outcome.Path}: {outcome.Result}{(outcome.ExitCode is { } c ? $" (exit {c})" : "")}{(last.Length > 0 ? ": " + last : "")}");
         }
 
         return outcomes;
+    }
+
+    private static bool IsEvent(string name)
+    {
+        foreach (string known in ApplianceEvents.All)
+        {
+            if (known == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The hooks to run, and outcomes already decided for the entries that must not run.</summary>
@@ -89,7 +107,7 @@ public static class EventHooks
             return outcomes;
         }
 
-        foreach (string path in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        foreach (string path in Directory.EnumerateFileSystemEntries(directory).SortedOrdinal())
         {
             if (CheckDirectory.IsHiddenOrBackup(System.IO.Path.GetFileName(path)))
             {

@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Core.Collections;
 using Appliance.Core.Journal;
 using Appliance.Core.Kexec;
 using Appliance.Linux.Config;
@@ -120,15 +121,15 @@ public static class Forensics
             return (null, []);
         }
 
-        var all = System.IO.Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal).ToList();
-        foreach (string compressed in all.Where(f => f.EndsWith(".enc.z", StringComparison.Ordinal)))
+        var all = System.IO.Directory.EnumerateFiles(directory).SortedOrdinal();
+        foreach (string compressed in all.Filter(f => f.EndsWith(".enc.z", StringComparison.Ordinal)))
         {
             notes.Add($"{compressed}: a compressed pstore record the kernel could not decompress; skipped");
         }
 
-        var readable = all.Where(f => !f.EndsWith(".enc.z", StringComparison.Ordinal)).ToList();
-        var dmesg = readable.Where(f => Path.GetFileName(f).StartsWith("dmesg-", StringComparison.Ordinal)).ToList();
-        var chosen = dmesg.Count > 0 ? dmesg : readable.Where(f => Path.GetFileName(f).StartsWith("console-", StringComparison.Ordinal)).ToList();
+        var readable = all.Filter(f => !f.EndsWith(".enc.z", StringComparison.Ordinal));
+        var dmesg = readable.Filter(f => Path.GetFileName(f).StartsWith("dmesg-", StringComparison.Ordinal));
+        var chosen = dmesg.Count > 0 ? dmesg : readable.Filter(f => Path.GetFileName(f).StartsWith("console-", StringComparison.Ordinal));
         if (chosen.Count == 0)
         {
             return (null, []);
@@ -148,7 +149,7 @@ public static class Forensics
         }
 
         var ordered = PstoreHeader.InReadingOrder(texts.Keys, f => texts[f]);
-        return (string.Join('\n', ordered.Select(f => WithoutHeader(texts[f]))), ordered);
+        return (string.Join('\n', ordered.Map(f => WithoutHeader(texts[f]))), ordered);
     }
 
     /// <summary>The record's text without pstore's "Panic#1 Part1" line, which is not part of the log.</summary>

@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Linux.Config;
 using Appliance.Linux.Native;
@@ -26,7 +27,7 @@ public static class CheckDirectory
 
     /// <summary>Whether a directory entry is an editor's or package manager's leftover, never a check or config file.</summary>
     public static bool IsHiddenOrBackup(string name) =>
-        name.StartsWith('.') || BackupSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal));
+        name.StartsWith('.') || Array.Exists(BackupSuffixes, s => name.EndsWith(s, StringComparison.Ordinal));
 
     /// <param name="directory">The checks directory as configured (absolute, resolved under <paramref name="root"/>).</param>
     public static IReadOnlyList<IHealthCheck> Discover(string root, string directory)
@@ -75,7 +76,7 @@ public static class CheckDirectory
             yield break;
         }
 
-        foreach (string path in Directory.EnumerateFileSystemEntries(dir).Order(StringComparer.Ordinal))
+        foreach (string path in Directory.EnumerateFileSystemEntries(dir).SortedOrdinal())
         {
             string name = System.IO.Path.GetFileName(path);
             if (IsHiddenOrBackup(name))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Appliance.Core.Collections;
 using Appliance.Core.Config;
 using Appliance.Core.Health;
 
@@ -16,7 +17,7 @@ public sealed class HealthCheckRunner(TimeProvider time)
     {
         IReadOnlyList<IHealthCheck> checks =
         [
-            .. config.BuiltinChecks.Where(c => c.Enabled).Select(BuiltinChecks.Create),
+            .. config.BuiltinChecks.Filter(c => c.Enabled).Map(BuiltinChecks.Create),
             .. CheckDirectory.Discover(root, config.Checks.Directory),
         ];
         return Run(checks, config.Checks, root, deadline, ct);
@@ -32,9 +33,13 @@ public sealed class HealthCheckRunner(TimeProvider time)
         int next = -1;
 
         // Workers, not the thread pool: a check blocks its thread for as long as it runs.
-        var workers = Enumerable.Range(0, Math.Clamp(checks.Count, 0, settings.MaxParallel))
-            .Select(i => new Thread(Work) { IsBackground = true, Name = $"health check {i}" })
-            .ToList();
+        int count = Math.Clamp(checks.Count, 0, settings.MaxParallel);
+        var workers = new List<Thread>(count);
+        for (int w = 0; w < count; w++)
+        {
+            workers.Add(new Thread(Work) { IsBackground = true, Name = $"health check {w}" });
+        }
+
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
         ct.ThrowIfCancellationRequested();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using Appliance.Core.Health;
@@ -39,7 +40,8 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
     // exit is noticed by polling at this period; normally the pipe's end wakes us at once.
     private const int ExitPollMs = 20;
 
-    // A pipe holds 64 KiB by default (pipe(7)); reading that much at a time empties it in one call.
+    // A pipe holds 64 KiB by default (pipe(7)); reading that much at a time empties it in one
+    // call. The buffer is pooled: the watchdog daemon runs command checks every second.
     private const int ReadBufferBytes = 65536;
 
     /// <summary>Most a program may be handed on stdin: what fits in a pipe (pipe(7): 64 KiB), so handing it over never waits on the child.</summary>
@@ -57,8 +59,8 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
 
         long start = time.GetTimestamp();
         var capture = new OutputCapture(outputLimitBytes);
-        byte[] buffer = new byte[ReadBufferBytes];
         (int pid, int readFd) = Spawn(path, args, environment, standardInput);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
         bool timedOut = false;
         bool cancelled = false;
         int? status;
@@ -101,6 +103,7 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
         finally
         {
             HealthNative.close(readFd);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         if (cancelled)

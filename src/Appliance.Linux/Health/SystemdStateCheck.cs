@@ -19,7 +19,17 @@ public sealed class SystemdStateCheck(SystemdStateSettings settings) : BuiltinCh
             return SystemdStateRule.Evaluate(booted: false, "", Settings);
         }
 
-        string? systemctl = SystemctlPaths.Select(p => Under(context, p)).FirstOrDefault(File.Exists);
+        string? systemctl = null;
+        foreach (string path in SystemctlPaths)
+        {
+            string candidate = Under(context, path);
+            if (File.Exists(candidate))
+            {
+                systemctl = candidate;
+                break;
+            }
+        }
+
         if (systemctl is null)
         {
             return CheckOutcome.Error($"systemd is running but there is no systemctl in {string.Join(" or ", SystemctlPaths)}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Core.Collections;
 using Appliance.Core.Journal;
 using Appliance.Core.Json;
 using Appliance.Linux.Files;
@@ -52,11 +53,16 @@ public sealed class BootJournal
             return [];
         }
 
-        return System.IO.Directory.EnumerateFiles(Directory, "*.json")
-            .Select(TryRead)
-            .OfType<BootRecord>()
-            .OrderBy(r => r.Time)
-            .ToList();
+        var records = new List<BootRecord>();
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
+        {
+            if (TryRead(path) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        return records.SortedBy(r => r.Time);
     }
 
     private string PathOf(string bootId) => Path.Combine(Directory, bootId + ".json");
@@ -77,12 +83,11 @@ public sealed class BootJournal
     private void Prune()
     {
         var files = System.IO.Directory.EnumerateFiles(Directory, "*.json")
-            .Select(f => new FileInfo(f))
-            .OrderByDescending(f => f.LastWriteTimeUtc)
-            .Skip(Keep);
-        foreach (var old in files)
+            .Map(f => new FileInfo(f))
+            .SortedByDescending(f => f.LastWriteTimeUtc);
+        for (int i = Keep; i < files.Count; i++)
         {
-            old.Delete();
+            files[i].Delete();
         }
     }
 }

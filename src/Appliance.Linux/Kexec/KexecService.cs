@@ -1,4 +1,5 @@
 using Appliance.Core.Boot;
+using Appliance.Core.Collections;
 using Appliance.Core.Grubenv;
 using Appliance.Core.Kexec;
 using Appliance.Core.Menu;
@@ -50,7 +51,14 @@ public sealed class KexecService
     {
         var (entry, env) = ResolveEntry(entryReference);
         var (kernel, initrds) = ResolveImages(entry, env);
-        long imageBytes = new FileInfo(kernel).Length + initrds.Sum(i => new FileInfo(i).Length);
+        long kernelBytes = new FileInfo(kernel).Length;
+        long initrdBytes = 0;
+        foreach (string initrd in initrds)
+        {
+            initrdBytes = checked(initrdBytes + new FileInfo(initrd).Length);
+        }
+
+        long imageBytes = kernelBytes + initrdBytes;
 
         string running = _kernel.CommandLine();
         var memory = _sysfs.FirmwareMemoryMap();
@@ -202,7 +210,7 @@ public sealed class KexecService
         MenuLookup lookup = menu.Lookup(wanted);
         if (lookup.Entry is not { } entry)
         {
-            string closest = lookup.Candidates.Count == 0 ? "" : "; closest: " + string.Join(", ", lookup.Candidates.Select(c => $"'{c.Path}'"));
+            string closest = lookup.Candidates.Count == 0 ? "" : "; closest: " + string.Join(", ", lookup.Candidates.Map(c => $"'{c.Path}'"));
             throw new KexecPlanException($"{menu.ConfigPath}: '{wanted}' is not a menu entry: {lookup.Problem}{closest}");
         }
 
@@ -213,7 +221,7 @@ public sealed class KexecService
     {
         string kernelPath = entry.Kernel ?? throw new KexecPlanException($"menu entry '{entry.Path}' has no linux line, so there is no kernel to load");
         string kernel = BootFiles.Resolve(_root, kernelPath, name => env.Get(name), entry.Path);
-        var initrds = entry.Initrd.Select(i => BootFiles.Resolve(_root, i, name => env.Get(name), entry.Path)).ToList();
+        var initrds = entry.Initrd.Map(i => BootFiles.Resolve(_root, i, name => env.Get(name), entry.Path));
         return (kernel, initrds);
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using Appliance.Core.Collections;
 using Appliance.Core.Kexec;
 using Appliance.Linux.Kernel;
 
@@ -65,21 +67,29 @@ public sealed class KexecSysfs(string root)
             }
         }
 
-        return ranges.OrderBy(r => r.Start).ToList();
+        return ranges.SortedBy(r => r.Start);
     }
 
     /// <summary>MemTotal from /proc/meminfo in bytes: a little under the installed RAM, used when there is no firmware map.</summary>
     public long? MemTotal()
     {
         string? text = Read("proc/meminfo");
-        string? line = text?.Split('\n').FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        string? line = text is null ? null : Array.Find(text.Split('\n'), l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
         if (line is null)
         {
             return null;
         }
 
-        string number = new(line["MemTotal:".Length..].Where(char.IsAsciiDigit).ToArray());
-        return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long kib) ? kib * 1024 : null;
+        var number = new StringBuilder();
+        foreach (char c in line.AsSpan("MemTotal:".Length))
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                number.Append(c);
+            }
+        }
+
+        return long.TryParse(number.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out long kib) ? kib * 1024 : null;
     }
 
     /// <summary>Whether a hardware watchdog device is registered, and the shortest timeout any reports (drivers/watchdog/watchdog_dev.c sysfs).</summary>
@@ -91,13 +101,17 @@ public sealed class KexecSysfs(string root)
             return (false, null);
         }
 
-        var devices = Directory.EnumerateFileSystemEntries(directory).ToList();
-        var timeouts = devices
-            .Select(d => KernelFile.ReadTrimmed(Path.Combine(d, "timeout")))
-            .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) ? seconds : (int?)null)
-            .OfType<int>()
-            .ToList();
-        return (devices.Count > 0, timeouts.Count > 0 ? TimeSpan.FromSeconds(timeouts.Min()) : null);
+        var devices = new List<string>(Directory.EnumerateFileSystemEntries(directory));
+        int? shortest = null;
+        foreach (string device in devices)
+        {
+            if (int.TryParse(KernelFile.ReadTrimmed(Path.Combine(device, "timeout")), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
+            {
+                shortest = shortest is null ? seconds : Math.Min(shortest.Value, seconds);
+            }
+        }
+
+        return (devices.Count > 0, shortest is { } timeout ? TimeSpan.FromSeconds(timeout) : null);
     }
 
     private bool? Flag(string relative) => Read(relative) switch

@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Kexec;
 using Appliance.Linux.Files;
 using Appliance.Linux.Kernel;
@@ -25,7 +26,7 @@ public static class PanicPolicy
         var files = new KexecFiles(root, steps ?? LinuxFileSteps.Instance);
         string bootId = new KernelInfo(root).BootId();
         var notes = new List<string>();
-        var present = settings.Sysctls().Where(s =>
+        var present = settings.Sysctls().Filter(s =>
         {
             bool exists = File.Exists(PathOf(root, s.Key));
             if (!exists)
@@ -34,7 +35,7 @@ public static class PanicPolicy
             }
 
             return exists;
-        }).ToList();
+        });
 
         SavedSysctls? saved = files.ReadSavedSysctls();
         if (saved is null || saved.BootId != bootId)
@@ -83,7 +84,7 @@ public static class PanicPolicy
 
         var written = new List<KeyValuePair<string, string>>();
         var notes = new List<string>();
-        foreach (var (name, value) in saved.Values.OrderBy(v => v.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in saved.Values.SortedBy(v => v.Key, StringComparer.Ordinal))
         {
             if (!File.Exists(PathOf(root, name)))
             {

@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Core.Collections;
 using Appliance.Core.Menu;
 using Appliance.Linux.Files;
 using Appliance.Linux.Grubenv;
@@ -59,7 +60,7 @@ public static class MenuReader
             Path.Combine(root, "boot/grub/grub.cfg"),
             Path.Combine(root, "boot/grub2/grub.cfg"),
         ];
-        return choices.FirstOrDefault(File.Exists) ?? Path.Combine(root, "boot/grub/grub.cfg");
+        return Array.Find(choices, File.Exists) ?? Path.Combine(root, "boot/grub/grub.cfg");
     }
 
     /// <summary>
@@ -79,7 +80,7 @@ public static class MenuReader
             }
 
             var files = new List<BlsFile>();
-            foreach (string file in Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
+            foreach (string file in Directory.EnumerateFiles(directory).SortedOrdinal())
             {
                 if (FileStatus.Of(file) is { IsRegularFile: true, Size: <= MaxSnippetBytes })
                 {

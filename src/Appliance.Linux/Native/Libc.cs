@@ -97,6 +97,12 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int mlockall(int flags);
 
+    // include/uapi/asm-generic/mman-common.h: MADV_DONTNEED 4.
+    public const int MADV_DONTNEED = 4;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int madvise(nuint address, nuint length, int advice);
+
     /// <summary>struct sched_param is one int, sched_priority (include/uapi/linux/sched/types.h).</summary>
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial int sched_setscheduler(int pid, int policy, int* param);

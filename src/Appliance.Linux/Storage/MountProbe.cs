@@ -71,7 +71,7 @@ public sealed class MountProbe(string root)
             for (int i = 0; i < field.Length; i++)
             {
                 if (field[i] == '\\' && i + 3 < field.Length
-                    && field.Substring(i + 1, 3).All(c => c is >= '0' and <= '7'))
+                    && !field.AsSpan(i + 1, 3).ContainsAnyExceptInRange('0', '7'))
                 {
                     result.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
                     i += 3;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Core.Collections;
 using Appliance.Core.Json;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Files;
@@ -19,7 +20,7 @@ public static class BoardProfiles
         }
 
         var profiles = new List<BoardProfile>();
-        foreach (string board in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
+        foreach (string board in Directory.EnumerateDirectories(directory).SortedOrdinal())
         {
             string file = Path.Combine(board, "watchdog.json");
             if (!File.Exists(file))
@@ -62,8 +63,21 @@ public static class BoardProfiles
     {
         "none" => null,
         "auto" => BoardDetector.Detect(profiles, machine()),
-        _ => profiles.FirstOrDefault(p => p.Name == board)
+        _ => Named(profiles, board)
             ?? throw new FileProblemException(FileProblemKind.Missing, directory,
-                $"no board profile '{board}' (Board= in [Watchdog]); available: {(profiles.Count == 0 ? "none" : string.Join(", ", profiles.Select(p => p.Name)))}"),
+                $"no board profile '{board}' (Board= in [Watchdog]); available: {(profiles.Count == 0 ? "none" : string.Join(", ", profiles.Map(p => p.Name)))}"),
     };
+
+    private static BoardProfile? Named(IReadOnlyList<BoardProfile> profiles, string name)
+    {
+        foreach (var profile in profiles)
+        {
+            if (profile.Name == name)
+            {
+                return profile;
+            }
+        }
+
+        return null;
+    }
 }

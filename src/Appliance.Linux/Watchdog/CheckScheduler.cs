@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Core.Watchdog;
 
 namespace Appliance.Linux.Watchdog;
 
 /// <summary>
-/// Runs every check on its own background thread and schedule and keeps each one's latest
+/// Runs every program check on its own background thread and schedule, the built-in probes
+/// together on one (<see cref="IWatchdogCheck.OwnThread"/>), and keeps each one's latest
 /// result. The pet loop only reads those results (<see cref="Verdict"/>): it never waits on a
 /// check, so a check that hangs, floods or crashes delays nothing but itself, and shows up as
 /// stale once it misses its schedule.
@@ -23,9 +25,9 @@ public sealed class CheckScheduler : IDisposable
         _interval = interval;
         _time = time;
         DateTimeOffset now = time.GetUtcNow();
-        _slots = checks.Select(c =>
+        _slots = checks.Map(c =>
         {
-            var carried = previous?._slots.FirstOrDefault(s => s.Check.Name == c.Name)?.Published;
+            var carried = previous is null ? null : Array.Find(previous._slots, s => s.Check.Name == c.Name)?.Published;
             return new Slot(c) { Published = carried ?? new PublishedCheck(c.Name, now, null, null) };
         }).ToArray();
     }
@@ -33,50 +35,92 @@ public sealed class CheckScheduler : IDisposable
     public int Count => _slots.Length;
 
     /// <summary>True once every check has reported at least once.</summary>
-    public bool HaveResults => _slots.All(s => s.Published.At is not null);
+    public bool HaveResults => Array.TrueForAll(_slots, s => s.Published.At is not null);
 
     public void Start()
     {
+        var shared = new List<Slot>();
         foreach (var slot in _slots)
         {
-            var thread = new Thread(() => Loop(slot, _cancel.Token), WatchdogDaemon.ThreadStackBytes)
+            if (slot.Check.OwnThread)
             {
-                IsBackground = true,
-                Name = $"check {slot.Check.Name}",
-            };
-            thread.Start();
+                StartThread($"check {slot.Check.Name}", [slot]);
+            }
+            else
+            {
+                shared.Add(slot);
+            }
+        }
+
+        if (shared.Count > 0)
+        {
+            StartThread("checks", [.. shared]);
         }
     }
 
-    public IReadOnlyList<PublishedCheck> Latest() => _slots.Select(s => s.Published).ToList();
+    private void StartThread(string name, Slot[] slots)
+    {
+        var thread = new Thread(() => Loop(slots, _cancel.Token), WatchdogDaemon.ThreadStackBytes)
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+    }
+
+    public IReadOnlyList<PublishedCheck> Latest()
+    {
+        var latest = new List<PublishedCheck>(_slots.Length);
+        foreach (var slot in _slots)
+        {
+            latest.Add(slot.Published);
+        }
+
+        return latest;
+    }
 
     public HealthVerdict Verdict(DateTimeOffset now, TimeSpan staleAfter) => HealthVerdict.Combine(Latest(), now, staleAfter);
 
-    private void Loop(Slot slot, CancellationToken cancel)
+    /// <summary>Runs <paramref name="slots"/> one after the other, each round, publishing each result as it comes.</summary>
+    private void Loop(Slot[] slots, CancellationToken cancel)
     {
         while (!cancel.IsCancellationRequested)
         {
-            long started = Stopwatch.GetTimestamp();
-            DateTimeOffset runStarted = _time.GetUtcNow();
-            CheckOutcome outcome;
-            try
+            foreach (var slot in slots)
             {
-                outcome = slot.Check.Run(cancel);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
-            {
-                outcome = CheckOutcome.Error(e.Message);
+                if (!RunOnce(slot, cancel))
+                {
+                    return;
+                }
             }
 
-            if (cancel.IsCancellationRequested)
-            {
-                return;
-            }
-
-            var record = CheckRecord.From(slot.Check.Name, CheckKind.Builtin, required: true, outcome, Stopwatch.GetElapsedTime(started));
-            slot.Published = slot.Published with { Latest = record, At = _time.GetUtcNow(), RunStarted = runStarted };
             cancel.WaitHandle.WaitOne(_interval);
         }
+    }
+
+    /// <summary>Runs the check and publishes its result; false once cancelled.</summary>
+    private bool RunOnce(Slot slot, CancellationToken cancel)
+    {
+        long started = Stopwatch.GetTimestamp();
+        DateTimeOffset runStarted = _time.GetUtcNow();
+        CheckOutcome outcome;
+        try
+        {
+            outcome = slot.Check.Run(cancel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+        {
+            outcome = CheckOutcome.Error(e.Message);
+        }
+
+        if (cancel.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        var record = CheckRecord.From(slot.Check.Name, CheckKind.Builtin, required: true, outcome, Stopwatch.GetElapsedTime(started));
+        slot.Published = slot.Published with { Latest = record, At = _time.GetUtcNow(), RunStarted = runStarted };
+        return true;
     }
 
     public void Dispose() => _cancel.Cancel();

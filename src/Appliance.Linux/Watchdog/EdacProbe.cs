@@ -7,6 +7,8 @@ namespace Appliance.Linux.Watchdog;
 /// <summary>Reads <c>/sys/devices/system/edac/mc/mc*/ce_count</c> (Documentation/admin-guide/ras.rst) and judges the rise since its last run.</summary>
 public sealed class EdacProbe(string root, long maxPerInterval) : IWatchdogCheck
 {
+    public bool OwnThread => false;
+
     private Dictionary<string, long>? _previous;
 
     public string Name => BuiltinChecks.Edac;

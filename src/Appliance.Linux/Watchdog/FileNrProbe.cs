@@ -6,6 +6,8 @@ namespace Appliance.Linux.Watchdog;
 /// <summary>Reads <c>/proc/sys/fs/file-nr</c> for the file-descriptor check.</summary>
 public sealed class FileNrProbe(string root, int maxPercent) : IWatchdogCheck
 {
+    public bool OwnThread => false;
+
     public string Name => BuiltinChecks.FileDescriptors;
 
     public CheckOutcome Run(CancellationToken cancel)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Appliance.Core.Boot;
+using Appliance.Core.Collections;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Files;
 using Appliance.Linux.Gpio;
@@ -41,7 +42,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         Board = BoardProfiles.Resolve(settings.Board, BoardProfiles.Load(_boardsDirectory), () => BoardProfiles.ReadMachine(_root), _boardsDirectory);
         var selectors = settings.Devices.Count > 0
             ? settings.Devices
-            : Board is { Watchdogs.Count: > 0 } b ? b.Watchdogs.Select(w => DeviceSelector.ByIdentity(w.Identity)).ToList()
+            : Board is { Watchdogs.Count: > 0 } b ? b.Watchdogs.Map(w => DeviceSelector.ByIdentity(w.Identity))
             : Board?.GpioWatchdog is not null || settings.Gpio is not null ? []
             : [DeviceSelector.ByPath("/dev/watchdog0")];
 
@@ -50,10 +51,16 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         try
         {
             // /dev/watchdog and /dev/watchdog0 are one device: open it once.
-            foreach (var (name, path) in _sysfs.Resolve(selectors).DistinctBy(r => r.Name ?? r.Path))
+            var seen = new HashSet<string>();
+            foreach (var (name, path) in _sysfs.Resolve(selectors))
             {
-                int? timeout = settings.TimeoutSeconds ?? Board?.Watchdogs.FirstOrDefault(w => name is not null && w.Identity == _sysfs.Read(name, "identity"))?.TimeoutSeconds;
-                var existing = current.OfType<WatchdogDevice>().FirstOrDefault(d => d.Name == path);
+                if (!seen.Add(name ?? path))
+                {
+                    continue;
+                }
+
+                int? timeout = settings.TimeoutSeconds ?? BoardTimeout(name);
+                var existing = ExistingDevice(current, path);
                 if (existing is not null)
                 {
                     existing.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
@@ -75,7 +82,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             var gpio = settings.Gpio ?? Board?.GpioWatchdog?.ToSettings();
             if (gpio is not null)
             {
-                var existing = current.OfType<GpioWatchdog>().FirstOrDefault();
+                var existing = ExistingGpio(current);
                 if (existing is not null && existing.Reconfigure(settings with { Gpio = gpio }, log))
                 {
                     result.Add(existing);
@@ -108,8 +115,14 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             throw;
         }
 
-        foreach (var dropped in current.Where(t => !result.Contains(t)))
+        foreach (var dropped in current)
         {
+            // Checked as each is reached: one kept below is in result from then on, so a second reference to it is not handled twice.
+            if (result.Contains(dropped))
+            {
+                continue;
+            }
+
             if (settings.MagicCloseOnStop && dropped is WatchdogDevice { Nowayout: false })
             {
                 log.WriteLine($"appliance: {dropped.Release(disarm: true)}");
@@ -138,7 +151,11 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             });
         }
 
-        checks.AddRange(settings.Checks.Select(c => new CommandCheck(c, settings.CheckTimeout, settings.OutputLimitBytes)));
+        foreach (var c in settings.Checks)
+        {
+            checks.Add(new CommandCheck(c, settings.CheckTimeout, settings.OutputLimitBytes));
+        }
+
         return checks;
     }
 
@@ -173,6 +190,11 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         // front: the pet path is touched in the first round and then stays resident, while the
         // runtime's thread stacks and GC reservations are not faulted in whole (without it the
         // daemon was 62 MB resident instead of 14 MB in tools/bench/watchdog.bench.sh).
+        if (settings.LockMemory)
+        {
+            ReleaseImagePages(log);
+        }
+
         if (settings.LockMemory && Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) != 0)
         {
             log.WriteLine($"appliance: mlockall failed ({Libc.StrError(Marshal.GetLastPInvokeError())}); LockMemory needs CAP_IPC_LOCK or a larger LimitMEMLOCK=");
@@ -188,6 +210,42 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 log.WriteLine($"appliance: {path}: {e.Message}; lowering it needs CAP_SYS_RESOURCE");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the clean pages of the executable before they are locked (see
+    /// <see cref="ImagePages"/>); what the daemon touches again comes back from the page cache.
+    /// Best effort: whatever cannot be read or dropped simply stays resident.
+    /// </summary>
+    private void ReleaseImagePages(TextWriter log)
+    {
+        string self = Path.Combine(_root, "proc/self");
+        string smaps, executable;
+        try
+        {
+            smaps = File.ReadAllText(Path.Combine(self, "smaps"));
+            executable = File.ResolveLinkTarget(Path.Combine(self, "exe"), returnFinalTarget: false)?.FullName ?? string.Empty;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.WriteLine($"appliance: {self}/smaps: {e.Message}; keeping the start-up pages, ignoring");
+            return;
+        }
+
+        // Under a --root whose proc is not this process's own, the ranges would name somebody
+        // else's memory: madvise acts on ours whatever the file says.
+        if (executable.Length == 0 || executable != Environment.ProcessPath)
+        {
+            return;
+        }
+
+        foreach (var range in ImagePages.Droppable(smaps, executable))
+        {
+            if (Libc.madvise((nuint)range.Start, (nuint)range.Length, Libc.MADV_DONTNEED) != 0)
+            {
+                log.WriteLine($"appliance: madvise(MADV_DONTNEED) of {range.Start:x}+{range.Length:x}: {Libc.StrError(Marshal.GetLastPInvokeError())}, ignoring");
             }
         }
     }
@@ -226,5 +284,50 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             var line = GpioLine.RequestOutput(Path.Combine(_root, chip.TrimStart('/')), wanted.GpioLine, Consumer + "-led", initial: false, activeLow: false);
             _led = new StatusLedWriter(null, new GpioOutput(line));
         }
+    }
+
+    /// <summary>The board profile's timeout for the device whose sysfs identity it lists.</summary>
+    private int? BoardTimeout(string? name)
+    {
+        if (Board is null || name is null)
+        {
+            return null;
+        }
+
+        foreach (var watchdog in Board.Watchdogs)
+        {
+            if (watchdog.Identity == _sysfs.Read(name, "identity"))
+            {
+                return watchdog.TimeoutSeconds;
+            }
+        }
+
+        return null;
+    }
+
+    private static WatchdogDevice? ExistingDevice(IReadOnlyList<IPetTarget> current, string path)
+    {
+        foreach (var target in current)
+        {
+            if (target is WatchdogDevice device && device.Name == path)
+            {
+                return device;
+            }
+        }
+
+        return null;
+    }
+
+    private static GpioWatchdog? ExistingGpio(IReadOnlyList<IPetTarget> current)
+    {
+        foreach (var target in current)
+        {
+            if (target is GpioWatchdog gpio)
+            {
+                return gpio;
+            }
+        }
+
+        return null;
     }
 }

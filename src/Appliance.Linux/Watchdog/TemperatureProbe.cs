@@ -1,4 +1,5 @@
 using System.Globalization;
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Core.Watchdog;
 
@@ -11,6 +12,8 @@ namespace Appliance.Linux.Watchdog;
 /// </summary>
 public sealed class TemperatureProbe(string root, double? maxCelsius) : IWatchdogCheck
 {
+    public bool OwnThread => false;
+
     public string Name => BuiltinChecks.Temperature;
 
     public CheckOutcome Run(CancellationToken cancel) => TemperatureCheck.Evaluate(Read(), maxCelsius);
@@ -58,7 +61,7 @@ public sealed class TemperatureProbe(string root, double? maxCelsius) : IWatchdo
     }
 
     private static IEnumerable<string> Entries(string directory, string pattern) =>
-        Directory.Exists(directory) ? Directory.EnumerateFileSystemEntries(directory, pattern).Order(StringComparer.Ordinal) : [];
+        Directory.Exists(directory) ? Directory.EnumerateFileSystemEntries(directory, pattern).SortedOrdinal() : [];
 
     private static string? ReadText(string path)
     {

@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Files;
 using Appliance.Linux.Notify;
@@ -96,7 +97,7 @@ public sealed class WatchdogDaemon
             log.WriteLine($"appliance: petting was stopped on purpose earlier this boot ({previous.Reason}); not resuming. The watchdog will reset the machine.");
         }
 
-        var targets = _platform.ReconcileTargets(settings, [], log).ToList();
+        var targets = new List<IPetTarget>(_platform.ReconcileTargets(settings, [], log));
         if (_notifier is not null && _systemdTimeout is { } sd)
         {
             targets.Add(new SystemdWatchdogTarget(_notifier, sd));
@@ -117,7 +118,7 @@ public sealed class WatchdogDaemon
         RecordResetCause(targets);
         checks.Start();
         _notifier?.Send(SystemdWatchdog.Message(("READY", "1"), ("STATUS", $"petting {targets.Count} target(s) every {_round.Interval.TotalMilliseconds:0} ms")));
-        log.WriteLine($"appliance: watchdog daemon running: {string.Join(", ", targets.Select(t => t.Name))}; interval {_round.Interval.TotalMilliseconds:0} ms; {checks.Count} check(s)");
+        log.WriteLine($"appliance: watchdog daemon running: {string.Join(", ", targets.Map(t => t.Name))}; interval {_round.Interval.TotalMilliseconds:0} ms; {checks.Count} check(s)");
         Publish();
 
         while (!stop.IsCancellationRequested)
@@ -142,7 +143,16 @@ public sealed class WatchdogDaemon
 
     private Round NewRound(WatchdogSettings settings, IReadOnlyList<IPetTarget> targets, CheckScheduler checks, TextWriter log)
     {
-        var choice = PetInterval.Choose(settings.Interval, targets.Select(t => t.Deadline).OfType<TimeSpan>());
+        var deadlines = new List<TimeSpan>();
+        foreach (var target in targets)
+        {
+            if (target.Deadline is { } deadline)
+            {
+                deadlines.Add(deadline);
+            }
+        }
+
+        var choice = PetInterval.Choose(settings.Interval, deadlines);
         if (choice.Warning is not null)
         {
             log.WriteLine($"appliance: {choice.Warning}");
@@ -298,7 +308,15 @@ public sealed class WatchdogDaemon
 
     private void RecordResetCause(IReadOnlyList<IPetTarget> targets)
     {
-        var devices = targets.Select(t => t.ResetCause).OfType<DeviceResetCause>().ToList();
+        var devices = new List<DeviceResetCause>();
+        foreach (var target in targets)
+        {
+            if (target.ResetCause is { } cause)
+            {
+                devices.Add(cause);
+            }
+        }
+
         if (devices.Count == 0)
         {
             return;
@@ -344,7 +362,7 @@ public sealed class WatchdogDaemon
         IReadOnlyList<IPetTarget> targets;
         try
         {
-            targets = _platform.ReconcileTargets(settings, old.Targets.Where(t => t.Kind != "systemd").ToList(), log);
+            targets = _platform.ReconcileTargets(settings, old.Targets.Filter(t => t.Kind != "systemd"), log);
         }
         catch (Exception e) when (e is WatchdogSelectionException or FileProblemException or IOException)
         {
@@ -352,7 +370,8 @@ public sealed class WatchdogDaemon
             return;
         }
 
-        var all = targets.Concat(old.Targets.Where(t => t.Kind == "systemd")).ToList();
+        var all = new List<IPetTarget>(targets);
+        all.AddRange(old.Targets.Filter(t => t.Kind == "systemd"));
         _platform.TuneProcess(settings, log);
         var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time, old.Checks);
         lock (_gateLock)
@@ -401,13 +420,13 @@ public sealed class WatchdogDaemon
                 Healthy = verdict?.Healthy ?? true,
                 Failures = verdict?.Failures ?? [],
                 Board = _platform.BoardName,
-                Targets = round.Targets.Select(t => new PetTargetState
+                Targets = round.Targets.Map(t => new PetTargetState
                 {
                     Name = t.Name,
                     Kind = t.Kind,
                     TimeoutSeconds = t.Deadline is { } d ? (int)Math.Ceiling(d.TotalSeconds) : null,
                     LastError = errors.GetValueOrDefault(t.Name),
-                }).ToList(),
+                }),
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

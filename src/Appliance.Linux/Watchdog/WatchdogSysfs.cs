@@ -1,4 +1,5 @@
 using System.Globalization;
+using Appliance.Core.Collections;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Kernel;
 
@@ -22,12 +23,17 @@ public sealed class WatchdogSysfs(string root)
             return [];
         }
 
-        return Directory.EnumerateFileSystemEntries(ClassDirectory, "watchdog*")
-            .Select(Path.GetFileName)
-            .OfType<string>()
-            .Where(n => int.TryParse(n.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .OrderBy(n => int.Parse(n.AsSpan(8), CultureInfo.InvariantCulture))
-            .ToList();
+        var names = new List<string>();
+        foreach (string entry in Directory.EnumerateFileSystemEntries(ClassDirectory, "watchdog*"))
+        {
+            string name = Path.GetFileName(entry);
+            if (int.TryParse(name.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names.SortedBy(n => int.Parse(n.AsSpan(8), CultureInfo.InvariantCulture));
     }
 
     /// <summary>The device node for a sysfs name, under the root.</summary>
@@ -108,10 +114,19 @@ public sealed class WatchdogSysfs(string root)
             }
 
             var names = Names();
-            string? match = names.FirstOrDefault(n => Read(n, "identity") == selector.Identity);
+            string? match = null;
+            foreach (string n in names)
+            {
+                if (Read(n, "identity") == selector.Identity)
+                {
+                    match = n;
+                    break;
+                }
+            }
+
             if (match is null)
             {
-                string known = names.Count == 0 ? "no watchdog is registered (is the driver loaded?)" : "present: " + string.Join(", ", names.Select(n => $"{n} \"{Read(n, "identity")}\""));
+                string known = names.Count == 0 ? "no watchdog is registered (is the driver loaded?)" : "present: " + string.Join(", ", names.Map(n => $"{n} \"{Read(n, "identity")}\""));
                 throw new WatchdogSelectionException($"{ClassDirectory}: no watchdog with identity \"{selector.Identity}\"; {known}");
             }
 

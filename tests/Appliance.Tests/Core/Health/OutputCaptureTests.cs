@@ -75,4 +75,35 @@ public sealed class OutputCaptureTests
             return capture.ToString() == expected && capture.TotalBytes == c.Data.Length;
         }));
     }
+
+    [Fact]
+    public void Append_GrowingPastFirstBuffer_KeepsExactlyFirstAndLastHalves()
+    {
+        // Limits above the first head buffer (256 bytes), so the head grows while it fills.
+        var random = new Random(20261204);
+        for (int run = 0; run < 300; run++)
+        {
+            int limit = random.Next(300, 5000);
+            byte[] data = new byte[random.Next(0, 12000)];
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = (byte)('a' + random.Next(26));
+            }
+
+            var capture = new OutputCapture(limit);
+            for (int at = 0; at < data.Length;)
+            {
+                int n = Math.Min(random.Next(1, 700), data.Length - at);
+                capture.Append(data.AsSpan(at, n));
+                at += n;
+            }
+
+            string all = Encoding.ASCII.GetString(data);
+            int head = limit / 2, tail = limit - head;
+            string expected = data.Length <= limit
+                ? all
+                : $"{all[..head]}\n[appliance: output truncated, {data.Length - limit} of {data.Length} bytes dropped]\n{all[^tail..]}";
+            Assert.Equal(expected, capture.ToString());
+        }
+    }
 }

@@ -65,9 +65,11 @@ internal sealed class RecordingTarget(string name = "/dev/fake0", TimeSpan? dead
 }
 
 /// <summary>A check whose result the test sets, or that hangs until released.</summary>
-internal sealed class ScriptedCheck(string name, Func<CheckOutcome> run) : IWatchdogCheck
+internal sealed class ScriptedCheck(string name, Func<CheckOutcome> run, bool ownThread = true) : IWatchdogCheck
 {
     public string Name => name;
+
+    public bool OwnThread => ownThread;
 
     public CheckOutcome Run(CancellationToken cancel) => run();
 }
