@@ -95,8 +95,15 @@ public static class BootCommands
         // health is what the operator wants to know next. A boot about to be left is not.
         var health = kind is BootKind.Rescue or BootKind.RejectedTrialRunning ? HealthOutcome.NotRun : services.RunChecks(deadline);
         var forensics = kind == BootKind.Rescue ? services.CollectForensics(notes) : null;
+        // Decided on the state read under the grubenv lock, and that same decision is the one
+        // reported and journalled: another appliance process may have changed grubenv since
+        // Assess (an operator's abort while the checks ran).
         var decision = TrialMachine.Decide(state, kind, health.Healthy);
-        services.Apply(current => TrialMachine.Decide(current, kind, health.Healthy).Edit);
+        services.Apply(current =>
+        {
+            decision = TrialMachine.Decide(current, kind, health.Healthy);
+            return decision.Edit;
+        });
         if (decision.Outcome == ValidationOutcome.Committed && services.Config.Boot.ArmKexec)
         {
             services.DisarmRescue(notes);

@@ -156,6 +156,26 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.Contains("app did not answer", status.Stdout);
     }
 
+    [Fact]
+    public void BootValidate_GrubenvChangedWhileChecksRun_ReportsTheDecisionItWrote()
+    {
+        // Another process (here the real grub-editenv, run by the check itself) changes the
+        // known-good entry while the checks run: what is printed and journalled must be the
+        // decision taken on the grubenv that was written, not on the one read before the checks.
+        Linux.Health.CheckTree.Script(_tree.Dir, "etc/appliance/checks.d/required.d/50-app",
+            $"{GrubEditenv.Program} {_tree.GrubEnvPath} set appliance_good=other\necho 'app did not answer'\nexit 1");
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+
+        var rejected = _tree.Run("boot", "validate", "--no-reboot");
+        var status = Ok("status");
+
+        Assert.Equal(1, rejected.ExitCode);
+        Assert.Contains("rolling back to 'other'", rejected.Stdout);
+        Assert.Equal("other", _tree.State.Good);
+        Assert.Contains("rolling back to 'other'", status.Stdout);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
