@@ -23,11 +23,11 @@ public sealed class ApplianceApp
     {
         if (args.Length == 0)
         {
-            BuildRoot(withHelpAndVersion: true).Parse(["--help"]).Invoke(new InvocationConfiguration { Output = _context.Error });
+            BuildRoot(withHelpAndVersion: true, args).Parse(["--help"]).Invoke(new InvocationConfiguration { Output = _context.Error });
             return ExitCodes.Usage;
         }
 
-        Command root = BuildRoot(WantsHelpOrVersion(args));
+        Command root = BuildRoot(WantsHelpOrVersion(args), args);
         // No response files: "@name" is a valid GRUB variable name (env get @x, env set @x=1),
         // not a file of arguments to read.
         ParseResult parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -58,7 +58,7 @@ public sealed class ApplianceApp
     private static bool WantsHelpOrVersion(string[] args) =>
         Array.Exists(args, a => a is "-h" or "-?" or "--help" or "/?" or "/h" or "--version");
 
-    private Command BuildRoot(bool withHelpAndVersion)
+    private Command BuildRoot(bool withHelpAndVersion, string[] args)
     {
         var root = new Command(
             "appliance",
@@ -70,16 +70,56 @@ public sealed class ApplianceApp
         }
 
         root.Options.Add(_context.RootOption);
-        root.Subcommands.Add(EnvCommands.Build(_context));
-        root.Subcommands.Add(WatchdogCommands.Build(_context));
-        root.Subcommands.Add(EntriesCommand.Build(_context));
-        root.Subcommands.Add(KexecCommands.Build(_context));
-        root.Subcommands.Add(RebootCommand.Build(_context));
-        root.Subcommands.Add(UpgradeCommands.Build(_context));
-        root.Subcommands.Add(BootCommands.Build(_context));
-        root.Subcommands.Add(StatusCommand.Build(_context));
-        root.Subcommands.Add(CheckCommand.Build(_context));
-        root.Subcommands.Add(MetricsCommand.Build(_context));
+        string? named = withHelpAndVersion ? null : CommandWord(args);
+        foreach (var (name, build) in Commands)
+        {
+            if (named is null || !IsCommand(named) || named == name)
+            {
+                root.Subcommands.Add(build(_context));
+            }
+        }
+
         return root;
+    }
+
+    /// <summary>
+    /// The top-level commands, in help order. Only the one a command line names is built: each
+    /// tree is dozens of objects and its code's pages, and <c>env list</c> or <c>boot validate</c>
+    /// at every boot should not pay for the watchdog's (start-up time is what makes the bench's
+    /// `env list` ratio). Help, and a word that names no command, get all of them, so help lists
+    /// them and a typo gets its suggestion.
+    /// </summary>
+    private static readonly (string Name, Func<CliContext, Command> Build)[] Commands =
+    [
+        ("env", EnvCommands.Build),
+        ("watchdog", WatchdogCommands.Build),
+        ("entries", EntriesCommand.Build),
+        ("kexec", KexecCommands.Build),
+        ("reboot", RebootCommand.Build),
+        ("upgrade", UpgradeCommands.Build),
+        ("boot", BootCommands.Build),
+        ("status", StatusCommand.Build),
+        ("check", CheckCommand.Build),
+        ("metrics", MetricsCommand.Build),
+    ];
+
+    private static bool IsCommand(string word) => Array.Exists(Commands, c => c.Name == word);
+
+    /// <summary>The first word that is not the global --root option or its value.</summary>
+    private static string? CommandWord(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--root")
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith("--root=", StringComparison.Ordinal))
+            {
+                return args[i];
+            }
+        }
+
+        return null;
     }
 }

@@ -8,7 +8,7 @@ using Appliance.Core.Status;
 using Appliance.Linux.Files;
 using Appliance.Core.Kexec;
 using Appliance.Linux.Kernel;
-using Appliance.Linux.Kexec;
+using Appliance.Linux.Menu;
 using Appliance.Linux.Storage;
 
 namespace Appliance.Cli.Commands;

@@ -12,8 +12,13 @@ public static partial class BoardScenarios
     /// <summary>The panic message sysrq-c gives (drivers/tty/sysrq.c sysrq_handle_crash).</summary>
     public const string SysrqPanic = "Kernel panic - not syncing: sysrq triggered crash";
 
-    /// <summary>From the panic line to the rescue kernel's userspace marker (notes: 7-10 s under TCG).</summary>
-    public static readonly TimeSpan RescueWithin = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// From the panic line to the rescue kernel's userspace marker: a bound against a rescue
+    /// that never comes, not a speed goal (that is bench-kexec's). Under TCG it took 7-10 s in
+    /// the notes, 12-14 s alone and 18 s with the other VM of the suite beside it on 2 cores
+    /// (2026-12-04); what proves the crash kexec is that no firmware ran in between.
+    /// </summary>
+    public static readonly TimeSpan RescueWithin = TimeSpan.FromSeconds(45);
 
     /// <summary>Issue 6, scenario 6: a trial panics after the validator armed kexec; the rescue path rolls back and the panic is named.</summary>
     public static async Task<ScenarioResult> KexecPanicRescueAsync(QemuBoard board, Action<string> say)

@@ -1,6 +1,6 @@
 using Appliance.Core.Kexec;
 
-namespace Appliance.Linux.Kexec;
+namespace Appliance.Linux.Menu;
 
 /// <summary>Finds the file a GRUB kernel or initrd path names, on the running system's tree.</summary>
 public static class BootFiles
