@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Appliance.Core.Boot;
+using Appliance.Core.Collections;
 using Appliance.Core.Json;
 using Appliance.Core.Menu;
 using GrubMenu = Appliance.Core.Menu.Menu;
@@ -123,15 +124,8 @@ public static class UpgradeCommands
             }
         }
 
-        foreach (var entry in menu.Entries)
-        {
-            if (entry.Kernel is not null)
-            {
-                return entry;
-            }
-        }
-
-        throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
+        return menu.Entries.Find(e => e.Kernel is not null)
+            ?? throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
     }
 
     /// <summary>The entry's kernel and initrds must exist and be readable (BootFiles.Resolve maps GRUB's paths to files under the root).</summary>

@@ -19,12 +19,12 @@ public static class HealthEvaluator
     {
         foreach (CheckRecord c in report.Failures)
         {
-            yield return $"FAIL {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{Detail(c.Output)}";
+            yield return $"FAIL {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Summary(c.Result, c.Output)}";
         }
 
         foreach (CheckRecord c in report.Warnings)
         {
-            yield return $"WARN {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Label(c.Result)}{Detail(c.Output)}";
+            yield return $"WARN {c.Kind.ToString().ToLowerInvariant()} check {c.Name}: {Summary(c.Result, c.Output)}";
         }
     }
 
@@ -47,5 +47,7 @@ public static class HealthEvaluator
         return line.Length > maxLength ? line[..maxLength] : line;
     }
 
-    private static string Detail(string output) => LastLine(output) is { Length: > 0 } line ? $": {line}" : "";
+    /// <summary>"failed: last line" (or "timed out", "could not run"), the line cut at <paramref name="maxLength"/>.</summary>
+    public static string Summary(CheckResult result, string output, int maxLength = int.MaxValue) =>
+        LastLine(output, maxLength) is { Length: > 0 } line ? $"{Label(result)}: {line}" : Label(result);
 }

@@ -41,7 +41,7 @@ public sealed record HealthVerdict(bool Healthy, IReadOnlyList<string> Failures,
             }
             else if (check.Latest is { Failed: true } failed)
             {
-                failures.Add($"{check.Name}: {Label(failed.Result)}{Detail(failed.Output)}");
+                failures.Add($"{check.Name}: {HealthEvaluator.Summary(failed.Result, failed.Output, 200)}");
             }
         }
 
@@ -49,13 +49,4 @@ public sealed record HealthVerdict(bool Healthy, IReadOnlyList<string> Failures,
     }
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.#} s";
-
-    private static string Label(CheckResult result) => result switch
-    {
-        CheckResult.Timeout => "timed out",
-        CheckResult.Error => "could not run",
-        _ => "failed",
-    };
-
-    private static string Detail(string output) => HealthEvaluator.LastLine(output, 200) is { Length: > 0 } line ? $": {line}" : "";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Appliance.Core.Collections;
 using Appliance.Core.Events;
+using Appliance.Core.Health;
 using Appliance.Core.Json;
 using Appliance.Linux.Config;
 using Appliance.Linux.Health;
@@ -41,7 +42,7 @@ public static class EventHooks
             return [];
         }
 
-        if (!IsEvent(description.Event))
+        if (!ApplianceEvents.All.Exists(e => e == description.Event))
         {
             throw new ArgumentException($"'{description.Event}' is not an event; the events are {string.Join(", ", ApplianceEvents.All)}");
         }
@@ -64,25 +65,11 @@ public static class EventHooks
         outcomes.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         foreach (var outcome in outcomes.Filter(o => o.Result != "ok"))
         {
-            string[] lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            string last = lines.Length > 0 ? lines[^1] : "";
+            string last = HealthEvaluator.LastLine(outcome.Output);
             log?.WriteLine($"appliance: {description.Event} hook {outcome.Path}: {outcome.Result}{(outcome.ExitCode is { } c ? $" (exit {c})" : "")}{(last.Length > 0 ? ": " + last : "")}");
         }
 
         return outcomes;
-    }
-
-    private static bool IsEvent(string name)
-    {
-        foreach (string known in ApplianceEvents.All)
-        {
-            if (known == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The hooks to run, and outcomes already decided for the entries that must not run.</summary>

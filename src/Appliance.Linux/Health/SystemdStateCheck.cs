@@ -1,3 +1,4 @@
+using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Linux.Native;
 
@@ -19,16 +20,7 @@ public sealed class SystemdStateCheck(SystemdStateSettings settings) : BuiltinCh
             return SystemdStateRule.Evaluate(booted: false, "", Settings);
         }
 
-        string? systemctl = null;
-        foreach (string path in SystemctlPaths)
-        {
-            string candidate = Under(context, path);
-            if (File.Exists(candidate))
-            {
-                systemctl = candidate;
-                break;
-            }
-        }
+        string? systemctl = SystemctlPaths.Map(p => Under(context, p)).Find(File.Exists);
 
         if (systemctl is null)
         {

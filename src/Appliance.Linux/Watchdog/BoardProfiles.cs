@@ -63,21 +63,8 @@ public static class BoardProfiles
     {
         "none" => null,
         "auto" => BoardDetector.Detect(profiles, machine()),
-        _ => Named(profiles, board)
+        _ => profiles.Find(p => p.Name == board)
             ?? throw new FileProblemException(FileProblemKind.Missing, directory,
                 $"no board profile '{board}' (Board= in [Watchdog]); available: {(profiles.Count == 0 ? "none" : string.Join(", ", profiles.Map(p => p.Name)))}"),
     };
-
-    private static BoardProfile? Named(IReadOnlyList<BoardProfile> profiles, string name)
-    {
-        foreach (var profile in profiles)
-        {
-            if (profile.Name == name)
-            {
-                return profile;
-            }
-        }
-
-        return null;
-    }
 }

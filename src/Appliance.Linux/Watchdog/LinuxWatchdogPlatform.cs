@@ -60,7 +60,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
                 }
 
                 int? timeout = settings.TimeoutSeconds ?? BoardTimeout(name);
-                var existing = ExistingDevice(current, path);
+                var existing = (WatchdogDevice?)current.Find(t => t is WatchdogDevice d && d.Name == path);
                 if (existing is not null)
                 {
                     existing.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
@@ -82,7 +82,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             var gpio = settings.Gpio ?? Board?.GpioWatchdog?.ToSettings();
             if (gpio is not null)
             {
-                var existing = ExistingGpio(current);
+                var existing = (GpioWatchdog?)current.Find(t => t is GpioWatchdog);
                 if (existing is not null && existing.Reconfigure(settings with { Gpio = gpio }, log))
                 {
                     result.Add(existing);
@@ -294,40 +294,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             return null;
         }
 
-        foreach (var watchdog in Board.Watchdogs)
-        {
-            if (watchdog.Identity == _sysfs.Read(name, "identity"))
-            {
-                return watchdog.TimeoutSeconds;
-            }
-        }
-
-        return null;
-    }
-
-    private static WatchdogDevice? ExistingDevice(IReadOnlyList<IPetTarget> current, string path)
-    {
-        foreach (var target in current)
-        {
-            if (target is WatchdogDevice device && device.Name == path)
-            {
-                return device;
-            }
-        }
-
-        return null;
-    }
-
-    private static GpioWatchdog? ExistingGpio(IReadOnlyList<IPetTarget> current)
-    {
-        foreach (var target in current)
-        {
-            if (target is GpioWatchdog gpio)
-            {
-                return gpio;
-            }
-        }
-
-        return null;
+        string? identity = _sysfs.Read(name, "identity");
+        return Board.Watchdogs.Find(w => w.Identity == identity)?.TimeoutSeconds;
     }
 }
