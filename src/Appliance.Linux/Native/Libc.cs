@@ -97,8 +97,13 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int mlockall(int flags);
 
-    // include/uapi/asm-generic/mman-common.h: MADV_DONTNEED 4.
+    // include/uapi/asm-generic/mman-common.h: MADV_RANDOM 1, MADV_DONTNEED 4, MADV_PAGEOUT 21 (Linux 5.4+).
+    public const int MADV_RANDOM = 1;
     public const int MADV_DONTNEED = 4;
+    public const int MADV_PAGEOUT = 21;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int munlockall();
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int madvise(nuint address, nuint length, int advice);

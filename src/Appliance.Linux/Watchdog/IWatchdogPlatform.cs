@@ -26,6 +26,13 @@ public interface IWatchdogPlatform
     /// <summary>Process-wide tuning: mlockall, oom_score_adj. Failures are logged, not fatal.</summary>
     void TuneProcess(WatchdogSettings settings, TextWriter log);
 
+    /// <summary>
+    /// Called once the daemon has settled (every check has reported and a pet went out): hands
+    /// back the memory only start-up used, so what stays resident (and locked) is what the loop
+    /// touches. Best effort; failures are logged, not fatal.
+    /// </summary>
+    void ReleaseStartupMemory(WatchdogSettings settings, TextWriter log);
+
     /// <summary>SCHED_FIFO for the calling thread (the pet thread), or back to SCHED_OTHER for null.</summary>
     void SetThreadPriority(int? priority, TextWriter log);
 

@@ -186,18 +186,9 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
 
     public void TuneProcess(WatchdogSettings settings, TextWriter log)
     {
-        // MCL_ONFAULT locks pages as they are touched instead of populating every mapping up
-        // front: the pet path is touched in the first round and then stays resident, while the
-        // runtime's thread stacks and GC reservations are not faulted in whole (without it the
-        // daemon was 62 MB resident instead of 14 MB in tools/bench/watchdog.bench.sh).
         if (settings.LockMemory)
         {
-            ReleaseImagePages(log);
-        }
-
-        if (settings.LockMemory && Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) != 0)
-        {
-            log.WriteLine($"appliance: mlockall failed ({Libc.StrError(Marshal.GetLastPInvokeError())}); LockMemory needs CAP_IPC_LOCK or a larger LimitMEMLOCK=");
+            LockMemory(log);
         }
 
         if (settings.OomScoreAdjust is { } adjust)
@@ -214,9 +205,38 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         }
     }
 
+    public void ReleaseStartupMemory(WatchdogSettings settings, TextWriter log)
+    {
+        // Locked pages cannot be paged out (mm/madvise.c refuses VM_LOCKED ranges), so the lock
+        // is lifted for the moment it takes and set again; MCL_ONFAULT then locks only what the
+        // loop touches from here on.
+        if (settings.LockMemory)
+        {
+            Libc.munlockall();
+        }
+
+        ReleaseImagePages(log);
+        if (settings.LockMemory)
+        {
+            LockMemory(log);
+        }
+    }
+
+    private static void LockMemory(TextWriter log)
+    {
+        // MCL_ONFAULT locks pages as they are touched instead of populating every mapping up
+        // front: the pet path is touched in the first round and then stays resident, while the
+        // runtime's thread stacks and GC reservations are not faulted in whole (without it the
+        // daemon was 62 MB resident instead of 14 MB in tools/bench/watchdog.bench.sh).
+        if (Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) != 0)
+        {
+            log.WriteLine($"appliance: mlockall failed ({Libc.StrError(Marshal.GetLastPInvokeError())}); LockMemory needs CAP_IPC_LOCK or a larger LimitMEMLOCK=");
+        }
+    }
+
     /// <summary>
-    /// Drops the clean pages of the executable before they are locked (see
-    /// <see cref="ImagePages"/>); what the daemon touches again comes back from the page cache.
+    /// Drops the clean file pages of the executable and its libraries (see
+    /// <see cref="ImagePages"/>): what the daemon touches again comes back on the next touch.
     /// Best effort: whatever cannot be read or dropped simply stays resident.
     /// </summary>
     private void ReleaseImagePages(TextWriter log)
@@ -243,11 +263,31 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
 
         foreach (var range in ImagePages.Droppable(smaps, executable))
         {
+            if (range.OwnImage && PageOut(range))
+            {
+                continue;
+            }
+
             if (Libc.madvise((nuint)range.Start, (nuint)range.Length, Libc.MADV_DONTNEED) != 0)
             {
                 log.WriteLine($"appliance: madvise(MADV_DONTNEED) of {range.Start:x}+{range.Length:x}: {Libc.StrError(Marshal.GetLastPInvokeError())}, ignoring");
             }
         }
+    }
+
+    /// <summary>
+    /// Unmaps the range and evicts from the page cache what no other process maps
+    /// (mm/madvise.c, madvise_cold_or_pageout_pte_range), so fault-around, which maps the cached
+    /// neighbours of a faulting page 64 KiB at a time (mm/memory.c, do_fault_around), has
+    /// nothing to bring back with it. MADV_RANDOM first makes a fault read only the page it
+    /// needs instead of reading around it (mm/filemap.c, do_sync_mmap_readahead; executable
+    /// mappings are read ahead regardless). False where the kernel has no MADV_PAGEOUT
+    /// (before Linux 5.4).
+    /// </summary>
+    private static bool PageOut(ImagePages.Range range)
+    {
+        Libc.madvise((nuint)range.Start, (nuint)range.Length, Libc.MADV_RANDOM);
+        return Libc.madvise((nuint)range.Start, (nuint)range.Length, Libc.MADV_PAGEOUT) == 0;
     }
 
     public unsafe void SetThreadPriority(int? priority, TextWriter log)

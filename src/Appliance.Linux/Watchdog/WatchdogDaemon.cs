@@ -45,6 +45,7 @@ public sealed class WatchdogDaemon
     private long _lastPetTicks;
     private HealthVerdict? _lastVerdict;
     private string? _repairSummary;
+    private bool _settled;
 
     public WatchdogDaemon(WatchdogDaemonContext context, Func<WatchdogSettings> load, IWatchdogPlatform platform, SystemdNotifier? notifier, TimeSpan? systemdTimeout)
     {
@@ -123,7 +124,8 @@ public sealed class WatchdogDaemon
 
         while (!stop.IsCancellationRequested)
         {
-            WaitHandle.WaitAny([stop.WaitHandle, _mainWake], StateRefresh);
+            // Until it has settled, the loop looks as often as checks report, not every StateRefresh.
+            WaitHandle.WaitAny([stop.WaitHandle, _mainWake], _settled ? StateRefresh : Min(StateRefresh, _round.Settings.CheckInterval));
             if (stop.IsCancellationRequested)
             {
                 break;
@@ -136,6 +138,7 @@ public sealed class WatchdogDaemon
             }
 
             Publish();
+            Settle(log);
         }
 
         Shutdown(petThread, log);
@@ -381,11 +384,31 @@ public sealed class WatchdogDaemon
 
         // The pet thread picks up the new round on its next pass; it never stopped petting.
         _round = NewRound(settings, all, checks, log);
+        _settled = false;
         old.Checks.Dispose();
         checks.Start();
         _notifier?.Send(SystemdWatchdog.Message(("STATUS", $"reloaded; petting {all.Count} target(s) every {_round.Interval.TotalMilliseconds:0} ms")));
         log.WriteLine($"appliance: reloaded configuration; interval {_round.Interval.TotalMilliseconds:0} ms, {checks.Count} check(s)");
     }
+
+    /// <summary>
+    /// Once every check has reported and a pet has gone out, everything the steady loop needs
+    /// has run at least once: start-up's memory goes back then, and again after each reload
+    /// (which runs the configuration and check set-up code once more).
+    /// </summary>
+    private void Settle(TextWriter log)
+    {
+        Round round = _round;
+        if (_settled || !round.Checks.HaveResults || Pets == 0)
+        {
+            return;
+        }
+
+        _settled = true;
+        _platform.ReleaseStartupMemory(round.Settings, log);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private void Publish()
     {

@@ -19,7 +19,7 @@ public sealed class ImagePagesTests
 
         var ranges = ImagePages.Droppable(smaps, Exe);
 
-        Assert.Equal([new ImagePages.Range(0x5611f891a000, 0x2c6000), new ImagePages.Range(0x5611f8be0000, 0x135000)], ranges);
+        Assert.Equal([new ImagePages.Range(0x5611f891a000, 0x2c6000, true), new ImagePages.Range(0x5611f8be0000, 0x135000, true)], ranges);
     }
 
     [Fact]
@@ -35,12 +35,23 @@ public sealed class ImagePagesTests
     }
 
     [Fact]
-    public void Droppable_LibrariesAndAnonymousMappings_AreKept()
+    public void Droppable_CleanLibraryText_IsUnmappedNotPagedOut()
     {
         string smaps =
-            Mapping("7f814dcef000-7f814de45000 r-xp 00026000 fe:00 332096 /usr/lib/x86_64-linux-gnu/libc.so.6", 0) +
+            Mapping("7f814dcef000-7f814de45000 r-xp 00026000 fe:00 332096 /usr/lib/x86_64-linux-gnu/libc.so.6", 0, "rd ex mr mw me") +
+            Mapping("7f814de45000-7f814de98000 r--p 0017c000 fe:00 332096 /usr/lib/x86_64-linux-gnu/libc.so.6", 16);
+
+        Assert.Equal([new ImagePages.Range(0x7f814dcef000, 0x156000, false)], ImagePages.Droppable(smaps, Exe));
+    }
+
+    [Fact]
+    public void Droppable_AnonymousPseudoAndDeletedMappings_AreKept()
+    {
+        string smaps =
             Mapping("5611f8e1a000-5611f8f9d000 rw-p 00000000 00:00 0", 1512) +
-            Mapping("7f4150800000-7f4150911000 r--p 00000000 00:00 0", 0);
+            Mapping("7f4150800000-7f4150911000 r--p 00000000 00:00 0", 0) +
+            Mapping("7ffd5a3f1000-7ffd5a3f3000 r-xp 00000000 00:00 0                          [vdso]", 0) +
+            Mapping("7f4150a00000-7f4150a10000 r--p 00000000 00:01 2051 /memfd:data (deleted)", 0);
 
         Assert.Empty(ImagePages.Droppable(smaps, Exe));
     }
@@ -53,7 +64,7 @@ public sealed class ImagePagesTests
             Mapping($"5611f891a000-5611f8be0000 r-xp 0000e000 fe:00 5309277 {Exe}", 0) +
             Mapping("5611f8e1a000-5611f8f9d000 rw-p 00000000 00:00 0", 1512);
 
-        Assert.Equal([new ImagePages.Range(0x5611f891a000, 0x2c6000)], ImagePages.Droppable(smaps, Exe));
+        Assert.Equal([new ImagePages.Range(0x5611f891a000, 0x2c6000, true)], ImagePages.Droppable(smaps, Exe));
     }
 
     [Fact]

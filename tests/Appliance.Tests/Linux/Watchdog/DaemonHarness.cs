@@ -78,6 +78,7 @@ internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<Watch
 {
     public int Syncs;
     public int Reconciles;
+    public int Releases;
     public readonly List<StatusLedState> Shown = [];
 
     public string? BoardName => "fake";
@@ -103,6 +104,8 @@ internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<Watch
     public void TuneProcess(WatchdogSettings settings, TextWriter log)
     {
     }
+
+    public void ReleaseStartupMemory(WatchdogSettings settings, TextWriter log) => Interlocked.Increment(ref Releases);
 
     public void SetThreadPriority(int? priority, TextWriter log)
     {

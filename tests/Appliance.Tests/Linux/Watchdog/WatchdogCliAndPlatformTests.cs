@@ -66,6 +66,21 @@ public sealed class LinuxWatchdogPlatformTests
     }
 
     [Fact]
+    public void ReleaseStartupMemory_ThisProcess_UnmapsCleanFilePages()
+    {
+        // The real /proc/self of the test host, whose runtime and assemblies are mapped files.
+        var platform = new LinuxWatchdogPlatform("/", Path.Combine(RepoPaths.Root, "boards"), LinuxFileSteps.Instance, new FakeTimeProvider());
+        long before = RssFileKb();
+        var log = new StringWriter();
+
+        platform.ReleaseStartupMemory(new WatchdogSettings { LockMemory = false }, log);
+
+        long after = RssFileKb();
+        Assert.True(after < before * 85 / 100, $"RssFile {before} kB before, {after} kB after; log: {log}");
+        Assert.Equal("", log.ToString());
+    }
+
+    [Fact]
     public void Reconcile_UnknownBoardName_ListsTheProfiles()
     {
         using var root = new TempDir();
@@ -98,6 +113,19 @@ public sealed class LinuxWatchdogPlatformTests
         Assert.Equal("none", File.ReadAllText(root.File("sys/class/leds/ACT/trigger")));
         Assert.Equal("1", File.ReadAllText(root.File("sys/class/leds/ACT/brightness")));
         targets[0].Dispose();
+    }
+
+    private static long RssFileKb()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(8).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException("/proc/self/status has no RssFile line");
     }
 }
 
@@ -187,4 +215,5 @@ public sealed class WatchdogCliTests
         Assert.Equal(ExitCodes.NoInput, r.ExitCode);
         Assert.Contains("modprobe softdog", r.Stderr);
     }
+
 }

@@ -234,6 +234,52 @@ public sealed class WatchdogDaemonTests
     }
 
     [Fact]
+    public void Run_Settled_ReleasesStartupMemoryOnce()
+    {
+        var target = new RecordingTarget();
+        using var h = new DaemonHarness(() => Fast(new CommandSpec("/bin/true", [])), Platform(target)).Start();
+
+        h.WaitFor(() => Volatile.Read(ref h.Platform.Releases) == 1, "the release");
+        Thread.Sleep(500);
+        h.Stop();
+
+        Assert.Equal(1, h.Platform.Releases);
+    }
+
+    [Fact]
+    public void Run_CheckNotYetReported_HoldsTheReleaseUntilItHas()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var target = new RecordingTarget();
+        var platform = Platform(target, _ => [new ScriptedCheck("slow", () =>
+        {
+            gate.Wait();
+            return CheckOutcome.Pass("slow");
+        })]);
+        using var h = new DaemonHarness(() => Fast(), platform).Start();
+        h.WaitFor(() => target.PetCount >= 5, "pets");
+
+        int before = Volatile.Read(ref h.Platform.Releases);
+        gate.Set();
+        h.WaitFor(() => Volatile.Read(ref h.Platform.Releases) == 1, "the release");
+        h.Stop();
+
+        Assert.Equal(0, before);
+    }
+
+    [Fact]
+    public void Reload_AfterSettling_ReleasesAgain()
+    {
+        var target = new RecordingTarget();
+        using var h = new DaemonHarness(() => Fast(new CommandSpec("/bin/true", [])), Platform(target)).Start();
+        h.WaitFor(() => Volatile.Read(ref h.Platform.Releases) == 1, "the first release");
+
+        h.Daemon.RequestReload();
+        h.WaitFor(() => Volatile.Read(ref h.Platform.Releases) == 2, "the release after the reload");
+        h.Stop();
+    }
+
+    [Fact]
     public void Reload_BadConfig_KeepsRunningConfiguration()
     {
         var target = new RecordingTarget();
