@@ -9,9 +9,9 @@
 # fall back to pinging by write(), one byte per pet, which is what they do on a driver without
 # WDIOF_KEEPALIVEPING. A reader at SCHED_FIFO 50 timestamps every byte, so a pet's time is when
 # the daemon wrote it, not when a loaded system got round to reading it.
-# Goals: pet gap and wakeups/s <= 1.5x the peer's; RSS and CPU are reported against the same bound.
 # The issue's goals are printed last: RSS <= 8 MiB (sampled after start, idle and load, so growth
-# shows), and the largest gap within interval + 50 ms and no worse than the peer's.
+# shows), and the largest gap within interval + 50 ms and no worse than the peer's. RSS, CPU and
+# wakeups/s are reported beside the peer's as ratios; the issue sets no bound on those ratios.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 app="${APPLIANCE_BIN:-$top/artifacts/bin/appliance}"
@@ -129,14 +129,12 @@ c_cpu=$(per_s "$c_cpu0" "$c_cpu1" "$idle" "$(awk -v h="$hz" 'BEGIN { print 1000 
 a_wk=$(per_s "$a_sw0" "$a_sw1" "$idle")
 c_wk=$(per_s "$c_sw0" "$c_sw1" "$idle")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print (a == 0 ? "1.00" : "inf"); else printf "%.2f", a / b }'; }
-verdict() { awk -v r="$1" 'BEGIN { print (r != "inf" && r <= 1.5 ? "goal <= 1.5x met" : "goal <= 1.5x NOT met") }'; }
 
 printf '%-22s %10s %14s %12s %22s\n' "" "RSS" "CPU (idle)" "wakeups/s" "largest pet gap (load)"
 printf '%-22s %6s KiB %9s ms/s %12s %15s ms (%s pets)\n' "appliance watchdog" "$a_rss" "$a_cpu" "$a_wk" "$a_gap" "$a_pets"
 printf '%-22s %6s KiB %9s ms/s %12s %15s ms (%s pets)\n' "watchdog(8) 5.16" "$c_rss" "$c_cpu" "$c_wk" "$c_gap" "$c_pets"
 r_rss=$(ratio "$a_rss" "$c_rss"); r_cpu=$(ratio "$a_cpu" "$c_cpu"); r_wk=$(ratio "$a_wk" "$c_wk"); r_gap=$(ratio "$a_gap" "$c_gap")
 printf '%-22s %9sx %13sx %11sx %21sx\n' "ratio (appliance/peer)" "$r_rss" "$r_cpu" "$r_wk" "$r_gap"
-echo "pet gap: $(verdict "$r_gap"); wakeups/s: $(verdict "$r_wk"); CPU: $(verdict "$r_cpu"); RSS: $(verdict "$r_rss")"
 # The issue's own goals: RSS <= 8 MiB; the largest gap within interval + 50 ms and no worse than the peer's.
 echo "appliance RSS: ${a_rss0} KiB after start, ${a_rss} KiB after ${idle} s idle, ${a_rss2} KiB after the load; goal <= 8192 KiB: $(awk -v r="$a_rss2" 'BEGIN { print (r <= 8192 ? "met" : "NOT met") }')"
 echo "largest gap: $(awk -v g="$a_gap" -v c="$c_gap" 'BEGIN { print (g <= 1050 && g <= c ? "within 1 s + 50 ms and no worse than the peer: met" : "goal (<= 1050 ms and <= the peer) NOT met") }')"
