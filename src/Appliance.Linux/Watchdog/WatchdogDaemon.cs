@@ -161,7 +161,7 @@ public sealed class WatchdogDaemon
             log.WriteLine($"appliance: {choice.Warning}");
         }
 
-        return new Round(settings, targets, checks, choice.Interval, settings.CheckInterval * 2 + settings.CheckTimeout);
+        return new Round(settings, targets, checks, choice.Interval, settings.CheckInterval * 2 + settings.CheckTimeout, _context.Time.GetTimestamp());
     }
 
     private void PetLoop()
@@ -394,12 +394,14 @@ public sealed class WatchdogDaemon
     /// <summary>
     /// Once every check has reported and a pet has gone out, everything the steady loop needs
     /// has run at least once: start-up's memory goes back then, and again after each reload
-    /// (which runs the configuration and check set-up code once more).
+    /// (which runs the configuration and check set-up code once more). A check that never
+    /// reports (a probe stuck in a sysfs read) holds this up only until it counts as stale.
     /// </summary>
     private void Settle(TextWriter log)
     {
         Round round = _round;
-        if (_settled || !round.Checks.HaveResults || Pets == 0)
+        bool ran = round.Checks.HaveResults || _context.Time.GetElapsedTime(round.Started) >= round.StaleAfter;
+        if (_settled || !ran || Pets == 0)
         {
             return;
         }
@@ -479,5 +481,6 @@ public sealed class WatchdogDaemon
         }
     }
 
-    private sealed record Round(WatchdogSettings Settings, IReadOnlyList<IPetTarget> Targets, CheckScheduler Checks, TimeSpan Interval, TimeSpan StaleAfter);
+    /// <param name="Started">When the round began (<see cref="TimeProvider.GetTimestamp"/>).</param>
+    private sealed record Round(WatchdogSettings Settings, IReadOnlyList<IPetTarget> Targets, CheckScheduler Checks, TimeSpan Interval, TimeSpan StaleAfter, long Started);
 }

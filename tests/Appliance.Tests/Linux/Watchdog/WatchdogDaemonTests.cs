@@ -257,7 +257,7 @@ public sealed class WatchdogDaemonTests
             return CheckOutcome.Pass("slow");
         })]);
         using var h = new DaemonHarness(() => Fast(), platform).Start();
-        h.WaitFor(() => target.PetCount >= 5, "pets");
+        h.WaitFor(() => target.PetCount >= 2, "pets");
 
         int before = Volatile.Read(ref h.Platform.Releases);
         gate.Set();
@@ -265,6 +265,24 @@ public sealed class WatchdogDaemonTests
         h.Stop();
 
         Assert.Equal(0, before);
+    }
+
+    [Fact]
+    public void Run_CheckNeverReports_ReleasesOnceItIsStale()
+    {
+        using var never = new ManualResetEventSlim(false);
+        var target = new RecordingTarget();
+        var platform = Platform(target, _ => [new ScriptedCheck("stuck", () =>
+        {
+            never.Wait();
+            return CheckOutcome.Pass("stuck");
+        })]);
+
+        // Fast(): stale after 2 x 100 ms + 1 s.
+        using var h = new DaemonHarness(() => Fast(), platform).Start();
+        h.WaitFor(() => Volatile.Read(ref h.Platform.Releases) == 1, "the release");
+        never.Set();
+        h.Stop();
     }
 
     [Fact]
