@@ -36,11 +36,7 @@ public sealed class CheckSchedulerTests
             Interlocked.Increment(ref probeRuns);
             return CheckOutcome.Pass("");
         }, ownThread: false);
-        var hung = new ScriptedCheck("/usr/bin/hang", () =>
-        {
-            release.Wait();
-            return CheckOutcome.Pass("");
-        });
+        var hung = ScriptedCheck.Blocked("/usr/bin/hang", release);
 
         using var scheduler = new CheckScheduler([hung, probe], Interval, TimeProvider.System);
         scheduler.Start();

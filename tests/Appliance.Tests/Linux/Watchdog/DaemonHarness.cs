@@ -72,6 +72,13 @@ internal sealed class ScriptedCheck(string name, Func<CheckOutcome> run, bool ow
     public bool OwnThread => ownThread;
 
     public CheckOutcome Run(CancellationToken cancel) => run();
+
+    /// <summary>A check that hangs until <paramref name="until"/> is set, then passes.</summary>
+    public static ScriptedCheck Blocked(string name, ManualResetEventSlim until) => new(name, () =>
+    {
+        until.Wait();
+        return CheckOutcome.Pass("");
+    });
 }
 
 internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<WatchdogSettings, IReadOnlyList<IWatchdogCheck>> checks) : IWatchdogPlatform

@@ -156,7 +156,7 @@ public sealed class WatchdogDaemonTests
         var target = new RecordingTarget();
         using var never = new ManualResetEventSlim(false);
         var settings = Fast() with { Grace = TimeSpan.FromMilliseconds(200), CheckTimeout = TimeSpan.FromMilliseconds(100) };
-        var platform = Platform(target, _ => [new ScriptedCheck("sysfs-read", () => { never.Wait(); return CheckOutcome.Pass(""); })]);
+        var platform = Platform(target, _ => [ScriptedCheck.Blocked("sysfs-read", never)]);
         using var h = new DaemonHarness(() => settings, platform).Start();
 
         h.WaitFor(() => File.Exists(h.Files.LastStopPath), "the stale check to stop petting");
@@ -251,12 +251,7 @@ public sealed class WatchdogDaemonTests
     {
         using var gate = new ManualResetEventSlim(false);
         var target = new RecordingTarget();
-        var platform = Platform(target, _ => [new ScriptedCheck("slow", () =>
-        {
-            gate.Wait();
-            return CheckOutcome.Pass("slow");
-        })]);
-        using var h = new DaemonHarness(() => Fast(), platform).Start();
+        using var h = new DaemonHarness(() => Fast(), Platform(target, _ => [ScriptedCheck.Blocked("slow", gate)])).Start();
         h.WaitFor(() => target.PetCount >= 2, "pets");
 
         int before = Volatile.Read(ref h.Platform.Releases);
@@ -272,14 +267,9 @@ public sealed class WatchdogDaemonTests
     {
         using var never = new ManualResetEventSlim(false);
         var target = new RecordingTarget();
-        var platform = Platform(target, _ => [new ScriptedCheck("stuck", () =>
-        {
-            never.Wait();
-            return CheckOutcome.Pass("stuck");
-        })]);
 
         // Fast(): stale after 2 x 100 ms + 1 s.
-        using var h = new DaemonHarness(() => Fast(), platform).Start();
+        using var h = new DaemonHarness(() => Fast(), Platform(target, _ => [ScriptedCheck.Blocked("stuck", never)])).Start();
         h.WaitFor(() => Volatile.Read(ref h.Platform.Releases) == 1, "the release");
         never.Set();
         h.Stop();
