@@ -14,7 +14,7 @@ public sealed class ProcessGroupRunnerTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ProcessGroupResult Sh(string script, TimeSpan? timeout = null, int limit = 65536) =>
+    internal static ProcessGroupResult Sh(string script, TimeSpan? timeout = null, int limit = 65536) =>
         new ProcessGroupRunner(TimeProvider.System, limit).Run("/bin/sh", ["-c", script], Env, timeout ?? Long, Ct);
 
     [Fact]
@@ -201,8 +201,6 @@ public sealed class ProcessGroupRunnerTests
 [Collection(nameof(DescriptorCounting))]
 public sealed class ProcessGroupRunnerDescriptorTests
 {
-    private static readonly string[] Env = ["PATH=/usr/bin:/bin"];
-
     [Fact]
     public void Run_ManyInParallel_NoDescriptorLeaks()
     {
@@ -210,8 +208,7 @@ public sealed class ProcessGroupRunnerDescriptorTests
 
         // 64 runs: a leak of one descriptor per run shows as 64, far above the slack the
         // runtime's own (epoll, signal pipe, thread pool) needs.
-        Parallel.For(0, 64, _ => Assert.Equal("x\n", new ProcessGroupRunner(TimeProvider.System, 4096)
-            .Run("/bin/sh", ["-c", "echo x"], Env, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken).Output));
+        Parallel.For(0, 64, _ => Assert.Equal("x\n", ProcessGroupRunnerTests.Sh("echo x").Output));
 
         Assert.InRange(Directory.GetFiles("/proc/self/fd").Length, 0, before + 8);
     }

@@ -115,18 +115,9 @@ public sealed class LinuxWatchdogPlatformTests
         targets[0].Dispose();
     }
 
-    private static long RssFileKb()
-    {
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("RssFile:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(8).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        throw new InvalidOperationException("/proc/self/status has no RssFile line");
-    }
+    /// <summary>proc(5) /proc/self/status "RssFile:   40484 kB".</summary>
+    private static long RssFileKb() =>
+        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("RssFile:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
 }
 
 public sealed class WatchdogCliTests
