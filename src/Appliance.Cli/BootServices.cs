@@ -59,22 +59,45 @@ public sealed class BootServices
         }
     }
 
-    /// <summary>The entry the kernel command line matches, or null when unknown; worked out once per command.</summary>
+    /// <summary>
+    /// The entry the kernel command line matches, or null when unknown; worked out once per
+    /// command. Where identical entries tie, the staged trial and then known-good win: they are
+    /// what GRUB was told to boot.
+    /// </summary>
     public string? RunningEntryPath() => (_running ??= new(MatchRunningEntry())).Path;
 
     private string? MatchRunningEntry()
     {
         var menu = MenuOrNull();
-        return menu is null ? null : RunningEntry.Match(menu.Entries.Map(e => new BootableEntry(e.Path, e.Kernel, e.Args)), Kernel.CommandLine());
+        if (menu is null)
+        {
+            return null;
+        }
+
+        var state = TrialState.From(Env.Read());
+        return RunningEntry.Match(
+            menu.Entries.Map(e => new BootableEntry(e.Path, e.Kernel, e.Args)),
+            Kernel.CommandLine(),
+            Canonical(menu, state.Trial),
+            Canonical(menu, state.Good));
     }
+
+    private static string? Canonical(GrubMenu menu, string? reference) =>
+        reference is null ? null : menu.Resolve(reference)?.Path;
+
+    /// <summary>The running entry as grubenv should record it: its twin whose reference survives update-grub (<see cref="GrubMenu.Pinned"/>).</summary>
+    public string? PinnedRunningEntryPath() =>
+        RunningEntryPath() is { } running && MenuOrNull() is { } menu && menu.Resolve(running) is { } entry
+            ? menu.Pinned(entry).Path
+            : null;
 
     /// <summary>Boxed so that "no match" (null) is remembered too.</summary>
     private sealed record Running(string? Path);
 
     public (TrialState State, BootKind Kind, string? Running) Assess()
     {
-        var state = TrialState.From(Env.Read());
         string? running = RunningEntryPath();
+        var state = TrialState.From(Env.Read());
         return (state, TrialMachine.Assess(state, running, Kernel.IsRescue()), running);
     }
 

@@ -98,10 +98,11 @@ public static class BootCommands
         // Decided on the state read under the grubenv lock, and that same decision is the one
         // reported and journalled: another appliance process may have changed grubenv since
         // Assess (an operator's abort while the checks ran).
-        var decision = TrialMachine.Decide(state, kind, health.Healthy);
+        string? pinnable = kind == BootKind.Normal ? services.PinnedRunningEntryPath() : null;
+        var decision = TrialMachine.Decide(state, kind, health.Healthy, pinnable);
         services.Apply(current =>
         {
-            decision = TrialMachine.Decide(current, kind, health.Healthy);
+            decision = TrialMachine.Decide(current, kind, health.Healthy, pinnable);
             return decision.Edit;
         });
         if (decision.Outcome == ValidationOutcome.Committed && services.Config.Boot.ArmKexec)

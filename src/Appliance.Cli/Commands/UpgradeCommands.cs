@@ -30,15 +30,15 @@ public static class UpgradeCommands
         {
             var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
             var menu = services.Menu;
-            var trial = Resolve(menu, parsed.GetRequiredValue(entry));
+            RequireGrubContract(menu);
+            var trial = menu.Pinned(Resolve(menu, parsed.GetRequiredValue(entry)));
             RequireFiles(services.Root, trial);
             RequireWritableGrubenv(services);
 
             var state = Appliance.Core.Boot.TrialState.From(services.Env.Read());
             var good = KnownGood(services, menu, state);
-            int? fallback = menu.TopLevelIndexOf(good);
             int n = parsed.GetValue(tries) ?? services.Config.Boot.Tries;
-            services.Apply(current => TrialMachine.Stage(current, trial.Path, good.Path, n, fallback));
+            services.Apply(current => TrialMachine.Stage(current, trial.Path, good.Path, n));
 
             var report = StatusReport.From(Appliance.Core.Boot.TrialState.From(services.Env.Read()), services.RunningEntryPath(), services.Journal.All());
             if (parsed.GetValue(json))
@@ -99,7 +99,39 @@ public static class UpgradeCommands
             return ExitCodes.Ok;
         }));
 
+        var pinEntry = new Argument<string?>("ENTRY") { Description = "The entry to pin (default: the running one)", Arity = ArgumentArity.ZeroOrOne };
+        var ifUnset = new Option<bool>("--if-unset") { Description = "Do nothing when a known-good entry is already recorded (what the package's postinst runs)" };
+        var pin = new Command("pin", "Record ENTRY (default: the running entry) as known-good: GRUB boots it whenever no trial runs, whatever kernel is newest") { pinEntry, ifUnset };
+        pin.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var state = Appliance.Core.Boot.TrialState.From(services.Env.Read());
+            if (parsed.GetValue(ifUnset) && state.Good is not null)
+            {
+                context.Output.WriteLine($"known-good is already '{state.Good}'; left as it is");
+                return ExitCodes.Ok;
+            }
+
+            var menu = services.Menu;
+            MenuEntry chosen = parsed.GetValue(pinEntry) is { } reference
+                ? Resolve(menu, reference)
+                : services.RunningEntryPath() is { } running && menu.Resolve(running) is { } found
+                    ? found
+                    : throw new UsageException($"the running kernel matches no entry of {menu.ConfigPath}; name the entry to pin ('appliance entries' lists them)");
+            var good = menu.Pinned(chosen);
+            RequireFiles(services.Root, good);
+            services.Apply(current => TrialMachine.Pin(current, good.Path));
+            context.Output.WriteLine($"known-good is '{good.Path}' ({good.Title}); GRUB boots it whenever no trial runs");
+            if (menu.ApplianceContract is null)
+            {
+                context.Error.WriteLine($"appliance: {GrubContract.Problem(null)}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+
         upgrade.Subcommands.Add(stage);
+        upgrade.Subcommands.Add(pin);
         upgrade.Subcommands.Add(status);
         upgrade.Subcommands.Add(commit);
         upgrade.Subcommands.Add(abort);
@@ -111,21 +143,31 @@ public static class UpgradeCommands
             $"no menu entry '{reference}' in {menu.ConfigPath}; 'appliance entries' lists them");
 
     /// <summary>
-    /// The entry to return to: the one Appliance committed last, else the distro's saved
-    /// default, else the running entry, else GRUB's first entry.
+    /// The entry to return to: the one Appliance committed or pinned last, else the running
+    /// entry (it did boot), else the distro's saved default. Always recorded by the reference
+    /// that keeps naming that kernel (<see cref="GrubMenu.Pinned"/>): a rollback must never land
+    /// on whatever kernel is newest after the next update-grub.
     /// </summary>
     private static MenuEntry KnownGood(BootServices services, GrubMenu menu, Appliance.Core.Boot.TrialState state)
     {
-        foreach (string? candidate in new[] { state.Good, state.SavedEntry, services.RunningEntryPath() })
+        foreach (string? candidate in new[] { state.Good, services.RunningEntryPath(), state.SavedEntry })
         {
-            if (candidate is not null && menu.Resolve(candidate) is { } found)
+            if (candidate is not null && menu.Resolve(candidate) is { Kernel: not null } found)
             {
-                return found;
+                return menu.Pinned(found);
             }
         }
 
-        return menu.Entries.Find(e => e.Kernel is not null)
-            ?? throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
+        throw new UsageException($"no known-good entry: grubenv names none, and the running kernel matches no entry of {menu.ConfigPath}; pin one with 'appliance upgrade pin ENTRY' first");
+    }
+
+    /// <summary>A grub.cfg without Appliance's block would boot the trial untracked: refused, writing nothing.</summary>
+    private static void RequireGrubContract(GrubMenu menu)
+    {
+        if (GrubContract.Problem(menu.ApplianceContract) is { } problem)
+        {
+            throw new FileProblemException(FileProblemKind.Unsupported, menu.ConfigPath ?? "grub.cfg", problem);
+        }
     }
 
     /// <summary>The entry's kernel and initrds must exist and be readable (BootFiles.Resolve maps GRUB's paths to files under the root).</summary>

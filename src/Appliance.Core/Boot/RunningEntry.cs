@@ -15,24 +15,27 @@ public static class RunningEntry
 {
     /// <summary>The path of the best-matching entry, or null when none fits.</summary>
     /// <remarks>
-    /// An entry fits when every argument it states literally is on the command line and, when
-    /// BOOT_IMAGE is there, its kernel is that file. Arguments holding GRUB variables
-    /// (<c>$vt_handoff</c>) cannot be compared and are left out. Among fitting entries the one
-    /// stating the most arguments wins, so a trial that differs from known-good by one added
-    /// argument is told apart; on a tie the first in menu order wins, as GRUB's own duplicates
-    /// would boot identically.
+    /// An entry fits when it loads a kernel, every argument it states literally is on the command
+    /// line and, when BOOT_IMAGE is there, its kernel is that file. Arguments holding GRUB
+    /// variables (<c>$vt_handoff</c>) cannot be compared and are left out. Among fitting entries
+    /// the one stating the most arguments wins, so a trial that differs from known-good by one
+    /// added argument is told apart. Entries that still tie boot identically, and the command
+    /// line cannot say which GRUB chose: Debian and Ubuntu list the newest kernel twice (the
+    /// top-level entry and its twin in "Advanced options"). Then the first of
+    /// <paramref name="expected"/> (the staged trial, then known-good: what GRUB was told to
+    /// boot) that is among them wins, else the first in menu order.
     /// </remarks>
-    public static string? Match(IEnumerable<BootableEntry> entries, string commandLine)
+    public static string? Match(IEnumerable<BootableEntry> entries, string commandLine, params ReadOnlySpan<string?> expected)
     {
         var tokens = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var present = new HashSet<string>(tokens, StringComparer.Ordinal);
         string? bootImage = Array.Find(tokens, t => t.StartsWith("BOOT_IMAGE=", StringComparison.Ordinal))?["BOOT_IMAGE=".Length..];
 
-        string? best = null;
+        var best = new List<string>();
         int bestScore = -1;
         foreach (var entry in entries)
         {
-            if (bootImage is not null && entry.Kernel is not null && !SameKernel(entry.Kernel, bootImage))
+            if (entry.Kernel is null || (bootImage is not null && !SameKernel(entry.Kernel, bootImage)))
             {
                 continue;
             }
@@ -46,12 +49,25 @@ public static class RunningEntry
             int score = stated.Count;
             if (score > bestScore)
             {
-                best = entry.Path;
+                best.Clear();
                 bestScore = score;
+            }
+
+            if (score == bestScore)
+            {
+                best.Add(entry.Path);
             }
         }
 
-        return best;
+        foreach (string? wanted in expected)
+        {
+            if (wanted is not null && best.Contains(wanted))
+            {
+                return wanted;
+            }
+        }
+
+        return best.Count > 0 ? best[0] : null;
     }
 
     /// <summary>Compares kernel paths as GRUB writes them, ignoring a leading device like <c>(hd0,msdos1)</c>.</summary>

@@ -12,8 +12,7 @@ public static class TrialMachine
     public const string BootRejected = "rejected";
 
     /// <summary>Stages <paramref name="trial"/> for <paramref name="tries"/> boots, with <paramref name="good"/> as the entry to return to.</summary>
-    /// <param name="fallbackIndex">Top-level index of <paramref name="good"/>, when it has one, for GRUB's fallback on a load failure.</param>
-    public static EnvEdit Stage(TrialState state, string trial, string good, int tries, int? fallbackIndex)
+    public static EnvEdit Stage(TrialState state, string trial, string good, int tries)
     {
         if (tries is < 1 or > TrialVariables.MaxTries)
         {
@@ -30,23 +29,30 @@ public static class TrialMachine
             throw new TrialException(TrialErrorKind.Conflict, $"a trial of '{staged}' is already staged; run 'appliance upgrade abort' first");
         }
 
-        var sets = new List<KeyValuePair<string, string>>
+        return new EnvEdit(
+            [
+                new(TrialVariables.Trial, trial),
+                new(TrialVariables.Tries, tries.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new(TrialVariables.Good, good),
+            ],
+            [TrialVariables.Boot, TrialVariables.Failed, TrialVariables.LegacyFallback]);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="good"/> the known-good entry GRUB boots whenever no trial runs, and
+    /// the distro's saved default. Refused while a trial is staged or running: the trial's own
+    /// outcome decides then.
+    /// </summary>
+    public static EnvEdit Pin(TrialState state, string good)
+    {
+        if (state.Trial is { } trial)
         {
-            new(TrialVariables.Trial, trial),
-            new(TrialVariables.Tries, tries.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new(TrialVariables.Good, good),
-        };
-        var unsets = new List<string> { TrialVariables.Boot, TrialVariables.Failed };
-        if (fallbackIndex is { } index)
-        {
-            sets.Add(new(TrialVariables.Fallback, index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        else
-        {
-            unsets.Add(TrialVariables.Fallback);
+            throw new TrialException(TrialErrorKind.Conflict, $"a trial of '{trial}' is staged; commit or abort it before pinning another known-good entry");
         }
 
-        return new EnvEdit(sets, unsets);
+        return state.Good == good && state.SavedEntry == good
+            ? EnvEdit.None
+            : new EnvEdit([new(TrialVariables.SavedEntry, good), new(TrialVariables.Good, good)], [TrialVariables.LegacyFallback]);
     }
 
     /// <summary>Makes the running trial the known-good and default entry. Refused unless the trial is what is running.</summary>
@@ -64,14 +70,14 @@ public static class TrialMachine
 
         return new EnvEdit(
             [new(TrialVariables.SavedEntry, trial), new(TrialVariables.Good, trial)],
-            [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback, TrialVariables.Boot, TrialVariables.Failed]);
+            [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.LegacyFallback, TrialVariables.Boot, TrialVariables.Failed]);
     }
 
     /// <summary>Drops a staged trial; the known-good entry stays. A running trial needs a reboot afterwards.</summary>
     public static EnvEdit Abort(TrialState state) =>
         state.Trial is null
             ? EnvEdit.None
-            : new EnvEdit([], [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback, TrialVariables.Boot]);
+            : new EnvEdit([], [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.LegacyFallback, TrialVariables.Boot]);
 
     /// <summary>Marks the trial failed so the next boot is the known-good entry.</summary>
     public static EnvEdit Reject(TrialState state)
@@ -83,7 +89,7 @@ public static class TrialMachine
 
         return new EnvEdit(
             [new(TrialVariables.Failed, trial), new(TrialVariables.Boot, BootRejected)],
-            [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback]);
+            [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.LegacyFallback]);
     }
 
     /// <summary>
@@ -120,10 +126,18 @@ public static class TrialMachine
     }
 
     /// <summary>What <c>boot validate</c> does for a boot of <paramref name="kind"/> whose checks gave <paramref name="healthy"/>.</summary>
-    public static ValidationDecision Decide(TrialState state, BootKind kind, bool healthy)
+    /// <param name="running">
+    /// The running entry, as it would be recorded (<see cref="Menu.Menu.Pinned"/>), null when
+    /// unknown. A healthy normal boot with no known-good entry yet pins it, so GRUB stops booting
+    /// whatever its own default is (the newest kernel, untested) from the next boot on.
+    /// </param>
+    public static ValidationDecision Decide(TrialState state, BootKind kind, bool healthy, string? running = null)
     {
         switch (kind)
         {
+            case BootKind.Normal when healthy && state.Good is null && state.Trial is null && running is not null:
+                return new(ValidationOutcome.Good, Pin(state, running), Reboot: false,
+                    $"boot is healthy; '{running}' is now the known-good entry GRUB boots");
             case BootKind.Trial when healthy:
                 return new(ValidationOutcome.Committed, Commit(state, kind), Reboot: false,
                     $"trial '{state.Trial}' passed its checks and is now the known-good entry");
@@ -162,7 +176,7 @@ public static class TrialMachine
             ? EnvEdit.None
             : new EnvEdit(
                 [new(TrialVariables.Failed, trial)],
-                [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Fallback, TrialVariables.Boot]);
+                [TrialVariables.Trial, TrialVariables.Tries, TrialVariables.LegacyFallback, TrialVariables.Boot]);
 
     public static string Describe(BootKind kind) => kind switch
     {

@@ -3,9 +3,9 @@ using Appliance.Core.Grubenv;
 namespace Appliance.Core.Boot;
 
 /// <summary>The trial-boot variables as read from grubenv; empty values read as null.</summary>
-public sealed record TrialState(string? Trial, int? Tries, string? Good, int? Fallback, string? Boot, string? Failed, string? SavedEntry)
+public sealed record TrialState(string? Trial, int? Tries, string? Good, string? Boot, string? Failed, string? SavedEntry)
 {
-    public static TrialState Empty { get; } = new(null, null, null, null, null, null, null);
+    public static TrialState Empty { get; } = new(null, null, null, null, null, null);
 
     public bool HasTrial => Trial is not null;
 
@@ -13,7 +13,6 @@ public sealed record TrialState(string? Trial, int? Tries, string? Good, int? Fa
         NullIfEmpty(block.Get(TrialVariables.Trial)),
         ParseDigit(block.Get(TrialVariables.Tries)),
         NullIfEmpty(block.Get(TrialVariables.Good)),
-        int.TryParse(block.Get(TrialVariables.Fallback), out int fallback) ? fallback : null,
         NullIfEmpty(block.Get(TrialVariables.Boot)),
         NullIfEmpty(block.Get(TrialVariables.Failed)),
         NullIfEmpty(block.Get(TrialVariables.SavedEntry)));

@@ -12,8 +12,12 @@ public static class TrialVariables
     /// <summary>Entry reference of the known-good kernel. Agent sets; GRUB boots it when no trial runs.</summary>
     public const string Good = "appliance_good";
 
-    /// <summary>Top-level menu index of the known-good entry, for GRUB's fallback (which takes only an index).</summary>
-    public const string Fallback = "appliance_fallback";
+    /// <summary>
+    /// Contract 1 kept known-good's top-level index here for GRUB's fallback; contract 2 falls
+    /// back to the entry grub/appliance.cfg defines instead. Removed by every trial edit so a
+    /// stale index never lingers, and by purge.
+    /// </summary>
+    public const string LegacyFallback = "appliance_fallback";
 
     /// <summary>What the last boot with a trial was: <c>trial</c> or <c>rollback</c> (GRUB), <c>rejected</c> (agent).</summary>
     public const string Boot = "appliance_boot";
@@ -25,7 +29,7 @@ public static class TrialVariables
     public const string SavedEntry = "saved_entry";
 
     /// <summary>Every variable Appliance owns, for purge.</summary>
-    public static IReadOnlyList<string> Owned { get; } = [Trial, Tries, Good, Fallback, Boot, Failed];
+    public static IReadOnlyList<string> Owned { get; } = [Trial, Tries, Good, LegacyFallback, Boot, Failed];
 
     public const int MaxTries = 9;
 }

@@ -45,7 +45,7 @@ public static class GrubConfigParser
         ArgumentNullException.ThrowIfNull(cfgText);
         var script = GrubScriptParser.Parse(cfgText);
         var builder = new Builder(blsLoader);
-        return Menu.Create(builder.Items(script, conditional: false, sourceNesting: 0), configPath);
+        return Menu.Create(builder.Items(script, conditional: false, sourceNesting: 0), configPath, Boot.GrubContract.Find(cfgText));
     }
 
     private sealed class Builder(Func<string, IReadOnlyList<BlsFile>>? blsLoader)
@@ -105,6 +105,13 @@ public static class GrubConfigParser
                 sourceNesting++;
             }
             else
+            {
+                return null;
+            }
+
+            // Appliance's own fallback entry exists only on the trial boots that may need it
+            // (grub/appliance.cfg); on every boot the agent resolves references from, it is absent.
+            if (options.Id == Boot.GrubContract.FallbackEntryId)
             {
                 return null;
             }

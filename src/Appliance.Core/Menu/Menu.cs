@@ -18,11 +18,12 @@ public sealed class Menu
     // Edit distances are for suggestions only; longer references are cut to keep lookups cheap.
     private const int MaxCompared = 200;
 
-    private Menu(IReadOnlyList<MenuNode> items, IReadOnlyList<MenuEntry> entries, string? configPath)
+    private Menu(IReadOnlyList<MenuNode> items, IReadOnlyList<MenuEntry> entries, string? configPath, int? applianceContract)
     {
         Items = items;
         Entries = entries;
         ConfigPath = configPath;
+        ApplianceContract = applianceContract;
     }
 
     /// <summary>The top level of the menu.</summary>
@@ -33,6 +34,9 @@ public sealed class Menu
 
     /// <summary>The grub.cfg the menu was read from, when known.</summary>
     public string? ConfigPath { get; }
+
+    /// <summary>The version of Appliance's GRUB contract the config carries (<see cref="Boot.GrubContract"/>), null when it has no Appliance block.</summary>
+    public int? ApplianceContract { get; }
 
     /// <summary>The entry <paramref name="reference"/> (a number, an id, a title or a <c>&gt;</c>-joined path) selects, or null.</summary>
     public MenuEntry? Resolve(string reference) => Lookup(reference).Entry;
@@ -117,11 +121,55 @@ public sealed class Menu
         return null;
     }
 
-    internal static Menu Create(IReadOnlyList<DraftNode> drafts, string? configPath)
+    /// <summary>
+    /// The entry to record for <paramref name="entry"/> in grubenv: one whose reference keeps
+    /// naming the same kernel after the next <c>update-grub</c>. Debian and Ubuntu list the newest
+    /// kernel twice with identical lines, as <c>gnulinux-simple-UUID</c> at the top (which moves
+    /// to whatever kernel is newest) and as <c>gnulinux-VERSION-advanced-UUID</c> in the submenu
+    /// (which stays with its kernel); a reference to the first is swapped for the second. An
+    /// entry whose reference already names its kernel's version, or that has no such twin, is
+    /// returned as it is.
+    /// </summary>
+    public MenuEntry Pinned(MenuEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (KernelVersion(entry.Kernel) is not { } version || NamesVersion(entry, version))
+        {
+            return entry;
+        }
+
+        return Entries.Find(e => e.Kernel == entry.Kernel && e.Args == entry.Args && e.Initrd.SameItems(entry.Initrd) && NamesVersion(e, version))
+            ?? entry;
+    }
+
+    /// <summary>
+    /// The version part of a kernel file name as distributions install it
+    /// (<c>/boot/vmlinuz-6.1.0-57-amd64</c>, <c>/vmlinuz-5.14.14-200.fc34.x86_64</c>): what follows
+    /// the first '-'; null for a name without one.
+    /// </summary>
+    public static string? KernelVersion(string? kernelPath)
+    {
+        if (kernelPath is null)
+        {
+            return null;
+        }
+
+        string name = kernelPath[(kernelPath.LastIndexOf('/') + 1)..];
+        int dash = name.IndexOf('-');
+        return dash > 0 && dash < name.Length - 1 ? name[(dash + 1)..] : null;
+    }
+
+    private static bool NamesVersion(MenuEntry entry, string version)
+    {
+        string last = entry.Path[(entry.Path.LastIndexOf('>') + 1)..];
+        return last.Contains(version, StringComparison.Ordinal);
+    }
+
+    internal static Menu Create(IReadOnlyList<DraftNode> drafts, string? configPath, int? applianceContract)
     {
         var entries = new List<MenuEntry>();
         var items = Finish(drafts, string.Empty, entries);
-        return new Menu(items, entries, configPath);
+        return new Menu(items, entries, configPath, applianceContract);
     }
 
     private static List<MenuNode> Finish(IReadOnlyList<DraftNode> level, string prefix, List<MenuEntry> entries)

@@ -19,11 +19,11 @@ public sealed class TrialCommandsTests : IDisposable
     }
 
     [Fact]
-    public void UpgradeStage_Trial_RecordsTrialTriesKnownGoodAndFallback()
+    public void UpgradeStage_Trial_RecordsTrialTriesAndKnownGood()
     {
         Ok("upgrade", "stage", "trial", "--tries", "2");
 
-        Assert.Equal(TrialState.Empty with { Trial = "trial", Tries = 2, Good = "good", Fallback = 0 }, _tree.State);
+        Assert.Equal(TrialState.Empty with { Trial = "trial", Tries = 2, Good = "good" }, _tree.State);
     }
 
     [Fact]
@@ -326,5 +326,61 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.Equal("trial", _tree.State.Failed);
         Assert.Contains("Kernel panic - not syncing: sysrq triggered crash", status.RootElement.GetProperty("rollback").GetString());
         Assert.NotEmpty(Directory.GetFiles(_tree.Dir.File("var/lib/appliance/forensics")));
+    }
+
+    [Fact]
+    public void UpgradeStage_GrubCfgWithoutApplianceBlock_Exit78SaysUpdateGrubNothingWritten()
+    {
+        string cfg = Path.Combine(_tree.Root, "boot/grub/grub.cfg");
+        File.WriteAllText(cfg, File.ReadAllText(cfg).Replace(GrubContract.Marker, "", StringComparison.Ordinal));
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "trial");
+
+        Assert.Equal(78, result.ExitCode);
+        Assert.Contains("update-grub", result.Stderr);
+        Assert.Contains(cfg, result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradePin_NothingRecorded_PinsTheRunningEntry()
+    {
+        Ok("upgrade", "pin");
+
+        Assert.Equal(TrialState.Empty with { Good = "good", SavedEntry = "good" }, _tree.State);
+    }
+
+    [Fact]
+    public void UpgradePin_IfUnsetWithKnownGoodRecorded_LeavesItAndWritesNothing()
+    {
+        Ok("upgrade", "pin", "trial");
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = Ok("upgrade", "pin", "--if-unset");
+
+        Assert.Contains("already 'trial'", result.Stdout);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradePin_TrialStaged_RefusedNothingWritten()
+    {
+        Ok("upgrade", "stage", "trial");
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "pin", "good");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("commit or abort", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void BootValidate_HealthyNormalBootNothingPinned_PinsTheRunningEntryForGrub()
+    {
+        Ok("boot", "validate", "--no-reboot");
+
+        Assert.Equal("good", _tree.State.Good);
     }
 }

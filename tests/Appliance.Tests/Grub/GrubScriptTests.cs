@@ -62,7 +62,7 @@ public sealed partial class GrubScriptTests
 
         Assert.True(loadEnv.Success, "appliance.cfg must load grubenv with --skip-sig and a whitelist");
         Assert.Equal(
-            new[] { TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Good, TrialVariables.Fallback }.Order(),
+            new[] { TrialVariables.Trial, TrialVariables.Tries, TrialVariables.Good }.Order(),
             loadEnv.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
     }
 

@@ -19,6 +19,7 @@ public sealed class TrialTree : IDisposable
         Write("boot/initrd.img-6.1", "initrd");
         Write("boot/grub/grub.cfg", $$"""
             set default=0
+            {{GrubContract.Marker}}
             menuentry 'Debian good' --id good {
               linux /boot/vmlinuz-6.1 {{Args}}
               initrd /boot/initrd.img-6.1

@@ -349,8 +349,9 @@ public static partial class BoardScenarios
 
     /// <summary>
     /// Issue 4, scenario 4: the trial's kernel file is gone (staged while it
-    /// existed); linux16 fails and GRUB takes appliance_fallback (good's index)
-    /// on the very first boot; the validator ends the trial.
+    /// existed); linux16 fails and GRUB takes its fallback, the entry grub/appliance.cfg
+    /// defines on trial boots, which reads grub.cfg again and boots known-good wherever it
+    /// sits, all on the very first boot; the validator ends the trial.
     /// </summary>
     public static async Task<ScenarioResult> TrialKernelMissingFallsBackAsync(QemuBoard board, Action<string> say)
     {
@@ -362,13 +363,14 @@ public static partial class BoardScenarios
             $"`appliance upgrade stage {trial}` should refuse a kernel that does not exist: exit {refused.ExitCode}: {refused.StdErr.Trim()}");
         run.Say($"host: the agent refuses to stage '{trial}' while {kernel} is missing (exit {refused.ExitCode})");
         run.Say($"host: {board.GrubEnv.StageTrial(trial, 3, kernel)} [{kernel} present while staging, gone at boot]");
-        run.Expect(board.GrubEnv.Read().Get("appliance_fallback") == "0", "the agent should stage good's index 0 as appliance_fallback");
+        run.Expect(board.GrubEnv.Read().Get("appliance_fallback").Length == 0, "contract 2 needs no menu index in grubenv: the fallback entry finds known-good by its reference");
 
         board.Start();
         var try1 = await board.WaitForAsync(Markers.GrubTrialTry).ConfigureAwait(false);
         run.Expect(try1.Text.Contains($"trial {trial}, 2 tries left", StringComparison.Ordinal), $"GRUB should spend a try on '{trial}': {try1.Text}");
         await WaitBootAsync(board, trial).ConfigureAwait(false);
         var fallingBack = await board.WaitForAsync(Markers.GrubFallingBack).ConfigureAwait(false);
+        run.Expect(fallingBack.Text.Contains("Appliance: known-good kernel", StringComparison.Ordinal), $"GRUB should fall back to Appliance's entry: {fallingBack.Text}");
         var good = await WaitValidatedAsync(board, Good).ConfigureAwait(false);
         await PowerOffAsync(board).ConfigureAwait(false);
         run.Expect(good.Boot == 1, $"GRUB should fall back within the first boot, not at boot {good.Boot}");

@@ -49,4 +49,42 @@ public sealed class RunningEntryTests
 
         Assert.Equal("good", RunningEntry.Match([Good, twin], "BOOT_IMAGE=/boot/vmlinuz-6.1 root=/dev/vda1 ro console=ttyS0"));
     }
+
+    [Fact]
+    public void Match_IdenticalEntries_StagedTrialWinsOverMenuOrder()
+    {
+        var simple = Good with { Path = "gnulinux-simple" };
+        var versioned = Good with { Path = "gnulinux-advanced>gnulinux-6.1-advanced" };
+
+        string? match = RunningEntry.Match([simple, versioned], "BOOT_IMAGE=/boot/vmlinuz-6.1 root=/dev/vda1 ro console=ttyS0", versioned.Path, "other");
+
+        Assert.Equal(versioned.Path, match);
+    }
+
+    [Fact]
+    public void Match_IdenticalEntries_KnownGoodWinsWhenTheTrialIsNotAmongThem()
+    {
+        var simple = Good with { Path = "gnulinux-simple" };
+        var versioned = Good with { Path = "gnulinux-advanced>gnulinux-6.1-advanced" };
+
+        string? match = RunningEntry.Match([simple, versioned], "BOOT_IMAGE=/boot/vmlinuz-6.1 root=/dev/vda1 ro console=ttyS0", "trial-of-another-kernel", versioned.Path);
+
+        Assert.Equal(versioned.Path, match);
+    }
+
+    [Fact]
+    public void Match_ExpectedEntryThatDoesNotFit_DoesNotWin()
+    {
+        string? match = RunningEntry.Match([Good, Trial], "BOOT_IMAGE=/boot/vmlinuz-6.1 root=/dev/vda1 ro console=ttyS0", "trial");
+
+        Assert.Equal("good", match);
+    }
+
+    [Fact]
+    public void Match_EntryWithoutKernel_NeverMatches()
+    {
+        var menuOnly = new BootableEntry("firmware", null, "");
+
+        Assert.Null(RunningEntry.Match([menuOnly], "BOOT_IMAGE=/boot/vmlinuz-6.1 root=/dev/vda1"));
+    }
 }

@@ -26,7 +26,6 @@ public sealed class TrialMachineTests
         Put(TrialVariables.Trial, state.Trial);
         Put(TrialVariables.Tries, state.Tries);
         Put(TrialVariables.Good, state.Good);
-        Put(TrialVariables.Fallback, state.Fallback);
         Put(TrialVariables.Boot, state.Boot);
         Put(TrialVariables.Failed, state.Failed);
         Put(TrialVariables.SavedEntry, state.SavedEntry);
@@ -49,19 +48,19 @@ public sealed class TrialMachineTests
     private static readonly TrialState Idle = TrialState.Empty with { Good = "good", SavedEntry = "good" };
 
     [Fact]
-    public void Stage_FromIdle_SetsTrialTriesGoodAndFallback()
+    public void Stage_FromIdle_SetsTrialTriesAndGood()
     {
-        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0));
+        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3));
 
-        Assert.Equal(Idle with { Trial = "trial", Tries = 3, Fallback = 0 }, staged);
+        Assert.Equal(Idle with { Trial = "trial", Tries = 3 }, staged);
     }
 
     [Fact]
     public void Stage_Twice_IsIdempotent()
     {
-        var once = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0));
+        var once = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3));
 
-        var twice = Apply(once, TrialMachine.Stage(once, "trial", "good", 3, 0));
+        var twice = Apply(once, TrialMachine.Stage(once, "trial", "good", 3));
 
         Assert.Equal(once, twice);
     }
@@ -69,9 +68,9 @@ public sealed class TrialMachineTests
     [Fact]
     public void Stage_AnotherTrialStaged_RefusedAsConflict()
     {
-        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0));
+        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3));
 
-        var e = Assert.Throws<TrialException>(() => TrialMachine.Stage(staged, "other", "good", 3, 0));
+        var e = Assert.Throws<TrialException>(() => TrialMachine.Stage(staged, "other", "good", 3));
 
         Assert.Equal(TrialErrorKind.Conflict, e.Kind);
         Assert.Contains("upgrade abort", e.Message);
@@ -83,7 +82,7 @@ public sealed class TrialMachineTests
     [InlineData(-1)]
     public void Stage_TriesOutOfRange_RefusedAsInvalid(int tries)
     {
-        var e = Assert.Throws<TrialException>(() => TrialMachine.Stage(Idle, "trial", "good", tries, null));
+        var e = Assert.Throws<TrialException>(() => TrialMachine.Stage(Idle, "trial", "good", tries));
 
         Assert.Equal(TrialErrorKind.Invalid, e.Kind);
     }
@@ -91,7 +90,7 @@ public sealed class TrialMachineTests
     [Fact]
     public void Stage_TrialIsKnownGood_RefusedAsInvalid()
     {
-        Assert.Throws<TrialException>(() => TrialMachine.Stage(Idle, "good", "good", 3, null));
+        Assert.Throws<TrialException>(() => TrialMachine.Stage(Idle, "good", "good", 3));
     }
 
     [Fact]
@@ -99,17 +98,16 @@ public sealed class TrialMachineTests
     {
         var failed = Idle with { Failed = "old", Boot = TrialMachine.BootRejected };
 
-        var staged = Apply(failed, TrialMachine.Stage(failed, "trial", "good", 2, null));
+        var staged = Apply(failed, TrialMachine.Stage(failed, "trial", "good", 2));
 
         Assert.Null(staged.Failed);
         Assert.Null(staged.Boot);
-        Assert.Null(staged.Fallback);
     }
 
     [Fact]
     public void Validate_HealthyTrial_CommitsAndBecomesDefault()
     {
-        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0)));
+        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3)));
         var kind = TrialMachine.Assess(running, "trial", isRescue: false);
 
         var decision = TrialMachine.Decide(running, kind, healthy: true);
@@ -124,7 +122,7 @@ public sealed class TrialMachineTests
     [Fact]
     public void Validate_UnhealthyTrial_RejectsAndRebootsIntoKnownGood()
     {
-        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0)));
+        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3)));
 
         var decision = TrialMachine.Decide(running, BootKind.Trial, healthy: false);
         var after = Apply(running, decision.Edit);
@@ -157,7 +155,7 @@ public sealed class TrialMachineTests
     [InlineData(9)]
     public void GrubCountdown_TrialNeverValidated_RollsBackAfterExactlyNTries(int tries)
     {
-        var state = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", tries, 0));
+        var state = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", tries));
         int trialBoots = 0;
         while (true)
         {
@@ -182,7 +180,7 @@ public sealed class TrialMachineTests
     [Fact]
     public void Assess_TrialChosenButOtherEntryRunning_IsFellBack()
     {
-        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0)));
+        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3)));
 
         var kind = TrialMachine.Assess(running, "good", isRescue: false);
         var decision = TrialMachine.Decide(running, kind, healthy: true);
@@ -214,7 +212,7 @@ public sealed class TrialMachineTests
     [Fact]
     public void Assess_StagedButNotYetBooted_IsNormal()
     {
-        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0));
+        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3));
 
         Assert.Equal(BootKind.Normal, TrialMachine.Assess(staged, "good", isRescue: false));
         Assert.True(TrialMachine.Decide(staged, BootKind.Normal, healthy: true).Edit.IsEmpty);
@@ -223,7 +221,7 @@ public sealed class TrialMachineTests
     [Fact]
     public void Assess_RescueKernel_WinsOverEverything()
     {
-        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0)));
+        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3)));
 
         var kind = TrialMachine.Assess(running, null, isRescue: true);
         var decision = TrialMachine.Decide(running, kind, healthy: true);
@@ -236,7 +234,7 @@ public sealed class TrialMachineTests
     [Fact]
     public void Commit_NotRunningTrial_RefusedAsConflict()
     {
-        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0));
+        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3));
 
         var e = Assert.Throws<TrialException>(() => TrialMachine.Commit(staged, BootKind.Normal));
 
@@ -252,7 +250,7 @@ public sealed class TrialMachineTests
     [Fact]
     public void Abort_Staged_ReturnsToIdle_AndTwiceChangesNothingMore()
     {
-        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3, 0));
+        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3));
 
         var aborted = Apply(staged, TrialMachine.Abort(staged));
 
@@ -280,5 +278,52 @@ public sealed class TrialMachineTests
         block.Set(TrialVariables.Tries, tries);
 
         Assert.Null(TrialState.From(block).Tries);
+    }
+
+    [Fact]
+    public void Pin_Idle_SetsKnownGoodAndSavedEntry()
+    {
+        var after = Apply(TrialState.Empty, TrialMachine.Pin(TrialState.Empty, "gnulinux-6.1-advanced"));
+
+        Assert.Equal(TrialState.Empty with { Good = "gnulinux-6.1-advanced", SavedEntry = "gnulinux-6.1-advanced" }, after);
+    }
+
+    [Fact]
+    public void Pin_Twice_SecondIsNoEdit()
+    {
+        var once = Apply(TrialState.Empty, TrialMachine.Pin(TrialState.Empty, "good"));
+
+        Assert.True(TrialMachine.Pin(once, "good").IsEmpty);
+    }
+
+    [Fact]
+    public void Pin_TrialStaged_RefusedAsConflict()
+    {
+        var staged = Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3));
+
+        var e = Assert.Throws<TrialException>(() => TrialMachine.Pin(staged, "other"));
+
+        Assert.Equal(TrialErrorKind.Conflict, e.Kind);
+    }
+
+    [Fact]
+    public void Decide_HealthyNormalBootWithoutKnownGood_PinsTheRunningEntry()
+    {
+        var decision = TrialMachine.Decide(TrialState.Empty, BootKind.Normal, healthy: true, running: "gnulinux-6.1-advanced");
+
+        Assert.Equal(ValidationOutcome.Good, decision.Outcome);
+        Assert.Equal("gnulinux-6.1-advanced", Apply(TrialState.Empty, decision.Edit).Good);
+        Assert.Contains("known-good", decision.Message);
+    }
+
+    [Theory]
+    [InlineData(false, null, "run")]
+    [InlineData(true, "good", "run")]
+    [InlineData(true, null, null)]
+    public void Decide_NormalBootUnhealthyOrAlreadyPinnedOrUnknownEntry_WritesNothing(bool healthy, string? good, string? running)
+    {
+        var state = TrialState.Empty with { Good = good };
+
+        Assert.True(TrialMachine.Decide(state, BootKind.Normal, healthy, running).Edit.IsEmpty);
     }
 }
