@@ -91,6 +91,22 @@ public sealed class BootServices
             ? menu.Pinned(entry).Path
             : null;
 
+    /// <summary>
+    /// The running entry as grubenv should record it, when it is also what GRUB boots by itself
+    /// (saved_entry where it names an entry, else the first entry); null for a boot somebody
+    /// chose for once (grub-reboot, a key at the menu), which proves nothing about the default.
+    /// </summary>
+    public string? PinnedRunningDefaultPath(TrialState state)
+    {
+        if (PinnedRunningEntryPath() is not { } running || MenuOrNull() is not { } menu)
+        {
+            return null;
+        }
+
+        var grubDefault = (state.SavedEntry is { } saved ? menu.Resolve(saved) : null) ?? menu.Lookup("0").GrubWouldBoot;
+        return grubDefault is not null && menu.Pinned(grubDefault).Path == running ? running : null;
+    }
+
     /// <summary>Boxed so that "no match" (null) is remembered too.</summary>
     private sealed record Running(string? Path);
 

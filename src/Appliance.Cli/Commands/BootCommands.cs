@@ -63,7 +63,15 @@ public static class BootCommands
             return ExitCodes.Ok;
         }));
 
+        var watch = new Command("deadline", "On a trial boot, wait until it is validated; past [Boot] TrialDeadlineSec from power-on, reject the trial and reboot into known-good (appliance-trial-deadline.service)") { noReboot };
+        watch.SetAction(parsed => context.Guarded(() =>
+        {
+            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            return Deadline(context, services, services.Config.Boot.TrialDeadline, reboot: !parsed.GetValue(noReboot));
+        }));
+
         boot.Subcommands.Add(validate);
+        boot.Subcommands.Add(watch);
         boot.Subcommands.Add(markGood);
         boot.Subcommands.Add(markBad);
         return boot;
@@ -98,7 +106,7 @@ public static class BootCommands
         // Decided on the state read under the grubenv lock, and that same decision is the one
         // reported and journalled: another appliance process may have changed grubenv since
         // Assess (an operator's abort while the checks ran).
-        string? pinnable = kind == BootKind.Normal ? services.PinnedRunningEntryPath() : null;
+        string? pinnable = kind == BootKind.Normal ? services.PinnedRunningDefaultPath(state) : null;
         var decision = TrialMachine.Decide(state, kind, health.Healthy, pinnable);
         services.Apply(current =>
         {
@@ -138,6 +146,69 @@ public static class BootCommands
         }
 
         return health.Healthy ? ExitCodeOf(JournalNames.Of(decision.Outcome)) : ExitCodes.BootNotGood;
+    }
+
+    /// <summary>How often the deadline looks for the validator's record: cheap, and a small share of any sane deadline.</summary>
+    private static readonly TimeSpan DeadlinePoll = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The trial deadline. Ends at once on any boot but a trial; on a trial, returns as soon as
+    /// the validator has recorded this boot, and otherwise rejects the trial once the boot is
+    /// <paramref name="deadline"/> old. The decision is taken under the grubenv lock, so a
+    /// validator deciding at the same moment wins and nothing is rejected twice.
+    /// </summary>
+    public static int Deadline(CliContext context, BootServices services, TimeSpan deadline, bool reboot)
+    {
+        string bootId = services.Kernel.BootId();
+        var (state, kind, running) = services.Assess();
+        if (kind != BootKind.Trial)
+        {
+            context.Output.WriteLine($"appliance: this is {TrialMachine.Describe(kind)}, not a trial boot; no deadline to watch");
+            return ExitCodes.Ok;
+        }
+
+        while (true)
+        {
+            if (services.Journal.Find(bootId) is { } done)
+            {
+                context.Output.WriteLine($"appliance: this boot was validated: {done.Message}");
+                return ExitCodes.Ok;
+            }
+
+            var age = services.Kernel.Uptime() ?? TimeSpan.Zero;
+            if (age >= deadline)
+            {
+                break;
+            }
+
+            var wait = deadline - age < DeadlinePoll ? deadline - age : DeadlinePoll;
+            Thread.Sleep(wait);
+        }
+
+        string pending = Systemd.PendingJobs(services.Root);
+        ValidationDecision? decision = null;
+        services.Apply(current =>
+        {
+            decision = current.Trial == state.Trial && current.Boot == TrialMachine.BootTrial
+                ? TrialMachine.Overdue(current, kind, deadline, pending)
+                : null;
+            return decision?.Edit ?? EnvEdit.None;
+        });
+        if (decision is null)
+        {
+            context.Output.WriteLine("appliance: the trial was decided while the deadline ran out; nothing to do");
+            return ExitCodes.Ok;
+        }
+
+        Record(services, state, kind, running, decision.Outcome, decision.Message, []);
+        Appliance.Linux.Events.EventHooks.Fire(services.Root, Appliance.Core.Events.BootEvents.ForValidation(decision.Outcome, kind, services.Journal.Find(bootId), state.Good), Appliance.Linux.Events.EventHooks.DefaultTimeout, context.Error, context.Time);
+        context.Output.WriteLine($"appliance: {decision.Message}");
+        if (reboot)
+        {
+            new Rebooter(services.Root, context.Error).Reboot(decision.Message);
+        }
+
+        return ExitCodes.BootNotGood;
     }
 
     private static void Record(BootServices services, TrialState state, BootKind kind, string? running, ValidationOutcome outcome, string message, IReadOnlyList<FailingCheck> failures, IReadOnlyList<string>? forensics = null) =>

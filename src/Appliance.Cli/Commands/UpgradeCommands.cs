@@ -144,7 +144,7 @@ public static class UpgradeCommands
 
     /// <summary>
     /// The entry to return to: the one Appliance committed or pinned last, else the running
-    /// entry (it did boot), else the distro's saved default. Always recorded by the reference
+    /// entry (it did boot), else the distro's saved default, else GRUB's first entry. Always recorded by the reference
     /// that keeps naming that kernel (<see cref="GrubMenu.Pinned"/>): a rollback must never land
     /// on whatever kernel is newest after the next update-grub.
     /// </summary>
@@ -158,7 +158,11 @@ public static class UpgradeCommands
             }
         }
 
-        throw new UsageException($"no known-good entry: grubenv names none, and the running kernel matches no entry of {menu.ConfigPath}; pin one with 'appliance upgrade pin ENTRY' first");
+        // Nothing recorded and nothing running to go by (an image staged from a build host):
+        // what GRUB boots by itself, its first entry.
+        return menu.Entries.Find(e => e.Kernel is not null) is { } first
+            ? menu.Pinned(first)
+            : throw new UsageException($"{menu.ConfigPath} has no bootable entry to fall back to");
     }
 
     /// <summary>A grub.cfg without Appliance's block would boot the trial untracked: refused, writing nothing.</summary>

@@ -165,6 +165,25 @@ public static class TrialMachine
         }
     }
 
+    /// <summary>
+    /// What the trial deadline does once this boot has gone <paramref name="deadline"/> since
+    /// power-on without being validated: a running trial is rejected as a failed try and the
+    /// machine reboots into known-good; any other boot, or a trial already decided, is left alone.
+    /// </summary>
+    /// <param name="stillStarting">What systemd was still starting, for the operator; empty when unknown.</param>
+    public static ValidationDecision? Overdue(TrialState state, BootKind kind, TimeSpan deadline, string stillStarting)
+    {
+        if (kind != BootKind.Trial || state.Trial is null)
+        {
+            return null;
+        }
+
+        string seconds = deadline.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+        string waiting = stillStarting.Length > 0 ? $"; still starting: {stillStarting}" : "";
+        return new(ValidationOutcome.Rejected, Reject(state), Reboot: true,
+            $"trial '{state.Trial}' was not validated within {seconds} s of power-on (the boot never completed, or the validator never ran){waiting}; rolling back to '{state.Good}'");
+    }
+
     private static EnvEdit Acknowledge() => new([], [TrialVariables.Boot]);
 
     /// <summary>

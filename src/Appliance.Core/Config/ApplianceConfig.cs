@@ -11,6 +11,14 @@ public sealed record BootConfig
     /// <summary>How long boot validation may take before the boot counts as failed.</summary>
     public TimeSpan ValidateDeadline { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// How long after power-on a trial boot may take to be validated. A trial whose boot never
+    /// completes (a unit that never finishes, multi-user.target never reached, the validator
+    /// masked) is rejected then and the machine reboots into known-good, instead of staying on
+    /// the trial until somebody reboots it.
+    /// </summary>
+    public TimeSpan TrialDeadline { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Whether to load the known-good kernel as the panic (kexec) kernel during a trial.</summary>
     public bool ArmKexec { get; init; } = true;
 

@@ -11,6 +11,13 @@ public sealed class KernelInfo(string root)
 
     public string CommandLine() => ReadTrimmed("proc/cmdline") ?? "";
 
+    /// <summary>Time since power-on from /proc/uptime's first field (fs/proc/uptime.c: seconds with two decimals), null when unreadable.</summary>
+    public TimeSpan? Uptime() =>
+        ReadTrimmed("proc/uptime") is { } text
+        && double.TryParse(text.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+
     /// <summary>A crash kernel started by kexec on panic exposes the old kernel's memory as /proc/vmcore.</summary>
     public bool IsRescue() =>
         File.Exists(Path.Combine(root, "proc/vmcore"))

@@ -14,6 +14,44 @@ public static class Systemd
     /// <summary>sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists.</summary>
     public static bool IsPid1(string root) => Directory.Exists(Path.Combine(root, "run/systemd/system")) && File.Exists(Systemctl);
 
+    /// <summary>
+    /// The units systemd is still starting (<c>systemctl list-jobs</c>: "JOB UNIT TYPE STATE"
+    /// per line), space-separated; empty when systemd is not PID 1 or does not answer.
+    /// </summary>
+    public static string PendingJobs(string root)
+    {
+        if (!IsPid1(root))
+        {
+            return "";
+        }
+
+        try
+        {
+            var result = new ProcessGroupRunner(TimeProvider.System, 16384)
+                .Run(Systemctl, ["list-jobs", "--no-legend", "--no-pager", "--plain"], ProcessGroupRunner.Environment(root), QueueTimeout, CancellationToken.None);
+            if (result.ExitCode != 0)
+            {
+                return "";
+            }
+
+            var units = new List<string>();
+            foreach (string line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length >= 4 && fields[2] == "start")
+                {
+                    units.Add($"{fields[1]} ({fields[3]})");
+                }
+            }
+
+            return string.Join(", ", units);
+        }
+        catch (SystemError)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Runs <c>systemctl VERB</c> directly (no shell); true when systemd took the job.</summary>
     public static bool Request(string root, string verb)
     {

@@ -383,4 +383,58 @@ public sealed class TrialCommandsTests : IDisposable
 
         Assert.Equal("good", _tree.State.Good);
     }
+
+    [Fact]
+    public void BootValidate_HealthyOneShotBootOfAnotherEntry_PinsNothing()
+    {
+        _tree.Running("trial");
+
+        Ok("boot", "validate", "--no-reboot");
+
+        Assert.Null(_tree.State.Good);
+    }
+
+    [Fact]
+    public void BootDeadline_NotATrialBoot_EndsAtOnceWritingNothing()
+    {
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = Ok("boot", "deadline", "--no-reboot");
+
+        Assert.Contains("not a trial boot", result.Stdout);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void BootDeadline_TrialNeverValidatedPastTheDeadline_RejectedJournalledExit1()
+    {
+        Ok("upgrade", "stage", "trial");
+        Assert.Equal("trial", _tree.GrubBoots());
+        _tree.Write("proc/uptime", "5000.00 9000.00\n");
+
+        var result = _tree.Run("boot", "deadline", "--no-reboot");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("was not validated within 900 s", result.Stdout);
+        Assert.Equal(TrialMachine.BootRejected, _tree.State.Boot);
+        Assert.Equal("trial", _tree.State.Failed);
+        Assert.Null(_tree.State.Trial);
+        var status = Ok("status", "--json");
+        Assert.Contains("not validated within 900 s", status.Stdout);
+    }
+
+    [Fact]
+    public void BootDeadline_TrialAlreadyValidated_EndsWithoutTouchingTheCommit()
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+        Ok("boot", "validate", "--no-reboot");
+        _tree.Write("proc/uptime", "5000.00 9000.00\n");
+        byte[] before = _tree.GrubEnvBytes;
+
+        Ok("boot", "deadline", "--no-reboot");
+
+        Assert.Equal(before, _tree.GrubEnvBytes);
+        Assert.Equal("trial", _tree.State.Good);
+    }
 }

@@ -84,13 +84,14 @@ public sealed class DebPackageTests(DebFixture fixture) : IClassFixture<DebFixtu
         Assert.Contains("metrics", help.StdoutText);
 
         Assert.Equal("enabled\n", Chroot(root, "systemctl", "is-enabled", "appliance-validate.service").StdoutText);
+        Assert.Equal("enabled\n", Chroot(root, "systemctl", "is-enabled", "appliance-trial-deadline.service").StdoutText);
         Assert.Equal("disabled\n", Chroot(root, "systemctl", "is-enabled", "appliance-watchdog.service").StdoutText);
         Assert.True(File.Exists(root.File("etc/systemd/system/boot-complete.target.requires/appliance-validate.service")), "RequiredBy=boot-complete.target link missing");
         Assert.True(File.Exists(root.File("etc/systemd/system/multi-user.target.wants/appliance-validate.service")), "WantedBy=multi-user.target link missing");
 
         string analyze = Tools.Require("systemd-analyze", "systemd");
         var verify = Tools.Run(Slow, analyze, "verify", "--man=no", $"--root={root.Path}",
-            root.File("lib/systemd/system/appliance-validate.service"), root.File("lib/systemd/system/appliance-watchdog.service"));
+            root.File("lib/systemd/system/appliance-validate.service"), root.File("lib/systemd/system/appliance-watchdog.service"), root.File("lib/systemd/system/appliance-trial-deadline.service"));
         Assert.True(verify.ExitCode == 0 && verify.Stderr.Trim() == "", verify.ToString());
 
         // The shipped config: no config error (exit 78) from the validator's loader or the watchdog's.

@@ -326,4 +326,31 @@ public sealed class TrialMachineTests
 
         Assert.True(TrialMachine.Decide(state, BootKind.Normal, healthy, running).Edit.IsEmpty);
     }
+
+    [Fact]
+    public void Overdue_RunningTrial_RejectedWithWhatWasStillStarting()
+    {
+        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3)));
+
+        var decision = TrialMachine.Overdue(running, BootKind.Trial, TimeSpan.FromMinutes(15), "hang.service (running)");
+
+        Assert.NotNull(decision);
+        Assert.Equal(ValidationOutcome.Rejected, decision.Outcome);
+        Assert.True(decision.Reboot);
+        Assert.Contains("900 s", decision.Message);
+        Assert.Contains("hang.service (running)", decision.Message);
+        Assert.Equal(TrialMachine.BootRejected, Apply(running, decision.Edit).Boot);
+    }
+
+    [Theory]
+    [InlineData(BootKind.Normal)]
+    [InlineData(BootKind.FellBack)]
+    [InlineData(BootKind.RolledBack)]
+    [InlineData(BootKind.Rescue)]
+    public void Overdue_AnyOtherBoot_Nothing(BootKind kind)
+    {
+        var running = GrubBoots(Apply(Idle, TrialMachine.Stage(Idle, "trial", "good", 3)));
+
+        Assert.Null(TrialMachine.Overdue(running, kind, TimeSpan.FromMinutes(1), ""));
+    }
 }
