@@ -15,7 +15,12 @@
 # e2fsprogs fdisk openssh-client jq util-linux (tools/deps.sh installs them).
 set -euo pipefail
 
+# The whole build is one function, parsed before it runs: editing this file while a build
+# runs (it takes minutes) cannot change what that build executes.
+main() {
+
 here=$(cd "$(dirname "$0")" && pwd)
+script=$here/build-image.sh
 repo=$(cd "$here/../../.." && pwd)
 out=${1:-$repo/artifacts/vm}
 board_json=$repo/boards/debian-12/board.json
@@ -67,7 +72,14 @@ if [ -f "$final/complete" ]; then
   exit 0
 fi
 
-[ "$(id -u)" -eq 0 ] || die "building the image needs root (mmdebstrap --mode=root, chroot); run as root"
+# mmdebstrap --mode=root and chroot need root; only a real build gets here (a cached one does not).
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 ||
+    die "building the image needs root (mmdebstrap --mode=root, chroot): run as root, or install sudo"
+  say "building needs root: re-running through sudo"
+  exec sudo APPLIANCE_VM_CACHE="$cache_root" APPLIANCE_DEBIAN_MIRROR="$mirror" \
+    APPLIANCE_DEBIAN_SECURITY_MIRROR="$security_mirror" "$script" "$out"
+fi
 need mmdebstrap mmdebstrap
 need qemu-system-x86_64 qemu-system-x86
 need qemu-img qemu-utils
@@ -173,3 +185,6 @@ mv "$work" "$final"
 trap - EXIT
 say "built $name in $(( $(date +%s) - t0 )) s"
 publish
+}
+
+main "$@"
