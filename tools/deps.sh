@@ -20,6 +20,10 @@ packages=(
   debootstrap systemd groff-base man-db ansible-core
   # the VM board's SSH client key (ssh-keygen) and the ssh ansible-playbook runs
   openssh-client
+  # the stock Debian 12 board (tools/vm/debian/build-image.sh): mmdebstrap builds the root,
+  # qemu-img makes each run's qcow2 overlay, flock locks the image cache (util-linux), jq reads board.json,
+  # apt-get download fetches the extra kernels, scp/ssh drive the guest
+  mmdebstrap qemu-utils util-linux apt jq
 )
 
 missing=()

@@ -37,8 +37,11 @@ else
   mv "$dest/etc/grub.d/.01_appliance.new" "$dest/etc/grub.d/01_appliance"
 fi
 
+# Only hardware profiles ship: a board directory without watchdog.json (boards/debian-12, the
+# VM harness's stock-Debian board on the same QEMU PC as qemu-x86_64) is test data.
 for board in "$repo"/boards/*/; do
   name=$(basename "$board")
+  [ -f "$board/watchdog.json" ] || continue
   install -D -m 0644 "$board/watchdog.json" "$dest$share/boards/$name/watchdog.json"
 done
 

@@ -1,6 +1,7 @@
 using Appliance.Vm;
 
-// Entry point of the board harness: `run-scenario NAME`, `list`, `demo`, `bench-kexec`.
+// Entry point of the board harness: `run-scenario NAME`, `list`, `demo`, `bench-kexec`,
+// `debian-kernel-install [PACKAGE]` (the Debian 12 board's in-guest kernel install, measured).
 // Exit codes: 0 pass, 1 board/scenario failure, 2 usage.
 var verbose = args.Contains("--serial");
 var words = args.Where(a => a != "--serial").ToArray();
@@ -34,12 +35,20 @@ try
                 int.TryParse(Environment.GetEnvironmentVariable("BENCH_KEXEC_TRIES"), out var tries) && tries > 0 ? tries : 3,
                 Say);
 
+        case ["debian-kernel-install"]:
+            await DebianKernelInstall.RunAsync("linux-image-6.1.0-55-amd64", Say, verbose ? Serial : null);
+            return 0;
+
+        case ["debian-kernel-install", var package]:
+            await DebianKernelInstall.RunAsync(package, Say, verbose ? Serial : null);
+            return 0;
+
         case ["demo"]:
             await Demo.RunAsync(Say);
             return 0;
 
         default:
-            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo | bench-kexec");
+            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo | bench-kexec | debian-kernel-install [PACKAGE] [--serial]");
             return 2;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Appliance.Vm;
 
@@ -9,29 +7,21 @@ namespace Appliance.Vm;
 /// The board may be started several times (each power-off ends a QEMU
 /// process; guest reboots and watchdog resets stay inside one process). Every
 /// serial line is kept with its time since the first start and its boot number.
-/// Only the QEMU process this object started is ever killed.
+/// Only the QEMU process this object started is ever killed. The serial pump, banner
+/// counting and waits live in <see cref="SerialConsole"/> (shared with <see cref="DebianBoard"/>).
 /// </summary>
-public sealed partial class QemuBoard : IAsyncDisposable
+public sealed class QemuBoard : IAsyncDisposable
 {
     /// <summary>SeaBIOS prints this first on every power-on and reset: one line per boot.</summary>
-    public const string FirmwareBanner = "SeaBIOS (version";
-
-    /// <summary>grub-core/normal/menu.c after a failed load; it waits 10 s unless a key arrives.</summary>
-    private const string GrubKeyPrompt = "Press any key to continue";
+    public const string FirmwareBanner = SerialConsole.FirmwareBanner;
 
     private const int TailLines = 60;
 
     private readonly BoardProfile _profile;
     private readonly RepoLayout _layout;
-    private readonly List<SerialLine> _lines = [];
-    private readonly Lock _gate = new();
-    private readonly Stopwatch _clock = new();
+    private readonly SerialConsole _console;
     private readonly string _runDir;
-    private TaskCompletionSource _changed = NewSignal();
     private Process? _qemu;
-    private Task? _pump;
-    private int _boots;
-    private int _cursor;
     private bool _failed;
 
     private QemuBoard(RepoLayout layout, BoardProfile profile, string runDir)
@@ -39,6 +29,7 @@ public sealed partial class QemuBoard : IAsyncDisposable
         _layout = layout;
         _profile = profile;
         _runDir = runDir;
+        _console = new SerialConsole(Fail) { OnLine = line => OnLine?.Invoke(line) };
         DiskPath = Path.Combine(runDir, "disk.img");
         Files = new DiskFiles(DiskPath, profile.PartitionOffset, EnsureStopped);
         GrubEnv = new DiskGrubEnv(Files, profile.PartitionOffset, profile.EnvFile, layout.ApplianceBinary);
@@ -61,7 +52,11 @@ public sealed partial class QemuBoard : IAsyncDisposable
     /// A board that resets more often than this is in a boot loop (a panic
     /// reboots after panic=5); waits fail then instead of running to their timeout.
     /// </summary>
-    public int MaxBoots { get; init; } = 8;
+    public int MaxBoots
+    {
+        get => _console.MaxBoots;
+        init => _console.MaxBoots = value;
+    }
 
     /// <summary>
     /// When set, the board gets an e1000 NIC on QEMU's user network reachable only from the
@@ -97,18 +92,9 @@ public sealed partial class QemuBoard : IAsyncDisposable
     /// <summary>Receives every serial line as it arrives (e.g. a test's output helper).</summary>
     public Action<SerialLine>? OnLine { get; init; }
 
-    public int Boots
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _boots;
-            }
-        }
-    }
+    public int Boots => _console.Boots;
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeSpan Elapsed => _console.Elapsed;
 
     public bool IsRunning => _qemu is { HasExited: false };
 
@@ -161,11 +147,8 @@ public sealed partial class QemuBoard : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
 
-        _clock.Start();
         _qemu = Process.Start(psi) ?? throw new BoardException("could not start " + psi.FileName);
-        _pump = Task.WhenAll(
-            Task.Run(() => PumpStdout(_qemu)),
-            Task.Run(() => PumpStderr(_qemu)));
+        _console.Attach(_qemu);
     }
 
     /// <summary>
@@ -173,51 +156,8 @@ public sealed partial class QemuBoard : IAsyncDisposable
     /// <paramref name="text"/>. Fails with the serial tail on timeout or when
     /// QEMU exits first.
     /// </summary>
-    public async Task<SerialLine> WaitForAsync(string text, TimeSpan? timeout = null, CancellationToken cancel = default)
-    {
-        var limit = timeout ?? PerBootTimeout;
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            // Sampled before the scan: a line appended just before QEMU exits
-            // must still be seen.
-            var stopped = _pump is null || _pump.IsCompleted;
-            Task changed;
-            lock (_gate)
-            {
-                for (var i = _cursor; i < _lines.Count; i++)
-                {
-                    if (_lines[i].Text.Contains(text, StringComparison.Ordinal))
-                    {
-                        _cursor = i + 1;
-                        return _lines[i];
-                    }
-                }
-
-                _cursor = _lines.Count;
-                changed = _changed.Task;
-            }
-
-            if (Boots > MaxBoots)
-            {
-                throw Fail($"boot loop: more than {MaxBoots} boots while waiting for \"{text}\"");
-            }
-
-            if (stopped)
-            {
-                throw Fail($"QEMU is not running (exit code {ExitCodeText()}) while waiting for \"{text}\"");
-            }
-
-            var left = limit - deadline.Elapsed;
-            if (left <= TimeSpan.Zero)
-            {
-                throw Fail($"timed out after {limit.TotalSeconds:F0} s waiting for \"{text}\"");
-            }
-
-            await Task.WhenAny(changed, _pump!, Task.Delay(left, cancel)).ConfigureAwait(false);
-            cancel.ThrowIfCancellationRequested();
-        }
-    }
+    public Task<SerialLine> WaitForAsync(string text, TimeSpan? timeout = null, CancellationToken cancel = default) =>
+        _console.WaitForAsync(text, timeout ?? PerBootTimeout, ExitCodeText, cancel);
 
     /// <summary>Waits for QEMU to exit on its own (guest power-off).</summary>
     public async Task WaitForExitAsync(TimeSpan? timeout = null)
@@ -227,9 +167,9 @@ public sealed partial class QemuBoard : IAsyncDisposable
         try
         {
             await qemu.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            if (_pump is not null)
+            if (_console.Pump is { } pump)
             {
-                await _pump.ConfigureAwait(false);
+                await pump.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -252,9 +192,9 @@ public sealed partial class QemuBoard : IAsyncDisposable
             await qemu.WaitForExitAsync().ConfigureAwait(false);
         }
 
-        if (_pump is not null)
+        if (_console.Pump is { } pump)
         {
-            await _pump.ConfigureAwait(false);
+            await pump.ConfigureAwait(false);
         }
     }
 
@@ -267,31 +207,20 @@ public sealed partial class QemuBoard : IAsyncDisposable
     {
         var at = Elapsed;
         await StopAsync().ConfigureAwait(false);
-        Append("[harness: power cut]");
+        _console.Append("[harness: power cut]");
         return at;
     }
 
     /// <summary>How many serial lines so far contain <paramref name="text"/>.</summary>
-    public int Count(string text) => Lines().Count(l => l.Text.Contains(text, StringComparison.Ordinal));
+    public int Count(string text) => _console.Count(text);
 
-    public IReadOnlyList<SerialLine> Lines()
-    {
-        lock (_gate)
-        {
-            return [.. _lines];
-        }
-    }
+    public IReadOnlyList<SerialLine> Lines() => _console.Lines();
 
     /// <summary>A failure carrying the last serial lines; also keeps the run directory for inspection.</summary>
     public BoardException Fail(string message)
     {
         _failed = true;
-        List<SerialLine> tail;
-        lock (_gate)
-        {
-            tail = _lines.Skip(Math.Max(0, _lines.Count - TailLines)).ToList();
-        }
-
+        var tail = _console.Tail(TailLines);
         return new BoardException($"[{_profile.Name} {Path.GetFileName(_runDir)}] {message} (run dir {_runDir})", tail);
     }
 
@@ -336,85 +265,4 @@ public sealed partial class QemuBoard : IAsyncDisposable
     }
 
     private string ExitCodeText() => _qemu is { HasExited: true } q ? q.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
-
-    private async Task PumpStdout(Process qemu)
-    {
-        var stream = qemu.StandardOutput.BaseStream;
-        var buffer = new byte[4096];
-        var line = new StringBuilder();
-        var answered = false;
-        int n;
-        while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-        {
-            foreach (var c in Encoding.Latin1.GetString(buffer, 0, n))
-            {
-                if (c == '\n')
-                {
-                    Append(line.ToString());
-                    line.Clear();
-                    answered = false;
-                }
-                else
-                {
-                    line.Append(c);
-                }
-            }
-
-            // The prompt has no newline after it, so look at the partial line.
-            if (!answered && line.ToString().Contains(GrubKeyPrompt, StringComparison.Ordinal))
-            {
-                answered = true;
-                Append(line + " [harness: sent a key]");
-                line.Clear();
-                await qemu.StandardInput.WriteAsync('\r').ConfigureAwait(false);
-                await qemu.StandardInput.FlushAsync().ConfigureAwait(false);
-            }
-        }
-
-        if (line.Length > 0)
-        {
-            Append(line.ToString());
-        }
-    }
-
-    private async Task PumpStderr(Process qemu)
-    {
-        while (await qemu.StandardError.ReadLineAsync().ConfigureAwait(false) is { } l)
-        {
-            Append("qemu: " + l);
-        }
-    }
-
-    private void Append(string raw)
-    {
-        var text = ControlSequence().Replace(raw, string.Empty).Trim();
-        if (text.Length == 0)
-        {
-            return;
-        }
-
-        SerialLine entry;
-        TaskCompletionSource signal;
-        lock (_gate)
-        {
-            if (text.Contains(FirmwareBanner, StringComparison.Ordinal))
-            {
-                _boots++;
-            }
-
-            entry = new SerialLine(_clock.Elapsed, _boots, text);
-            _lines.Add(entry);
-            signal = _changed;
-            _changed = NewSignal();
-        }
-
-        signal.SetResult();
-        OnLine?.Invoke(entry);
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>ANSI/VT escape sequences (CSI, single-character escapes) and other control characters.</summary>
-    [GeneratedRegex(@"\x1B(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[@-Z\\-_c])|[\x00-\x08\x0B-\x1F\x7F]")]
-    private static partial Regex ControlSequence();
 }
