@@ -61,12 +61,13 @@ public sealed record StatusReport
 
     /// <summary>
     /// The boot that failed the trial. A rollback is recorded twice: on the trial's own boot
-    /// (rejected, with the failing checks or the panic) and on the known-good boot after it;
-    /// the operator wants the first one's evidence with the second one's outcome.
+    /// (rejected, with the failing checks, the panic or the missed deadline) and on the
+    /// known-good boot after it; the operator wants the first one's evidence with the second
+    /// one's outcome.
     /// </summary>
     private static BootRecord CauseOf(BootRecord rollback, IReadOnlyList<BootRecord> records) =>
         records.FindLast(r => r.Result == "rejected" && r.Trial == rollback.Trial && r.Time <= rollback.Time
-            && (r.FailingChecks.Count > 0 || r.Forensics.Count > 0)) ?? rollback;
+            && (r.FailingChecks.Count > 0 || r.Forensics.Count > 0 || r.Path == JournalNames.Of(BootKind.Trial))) ?? rollback;
 
     /// <summary>One plain sentence an operator reads: when, which trial, why, and what failed.</summary>
     public static string Explain(BootRecord record, BootRecord cause)

@@ -424,6 +424,21 @@ public sealed class TrialCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Status_KnownGoodValidatedAfterADeadlineRejection_RollbackStillNamesTheDeadline()
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+        _tree.Write("proc/uptime", "5000.00 9000.00\n");
+        _tree.Run("boot", "deadline", "--no-reboot");
+        Assert.Equal("good", _tree.GrubBoots());
+        Ok("boot", "validate", "--no-reboot");
+
+        using var json = JsonDocument.Parse(Ok("status", "--json").Stdout);
+
+        Assert.Contains("not validated within 900 s", json.RootElement.GetProperty("rollback").GetString());
+    }
+
+    [Fact]
     public void BootDeadline_TrialAlreadyValidated_EndsWithoutTouchingTheCommit()
     {
         Ok("upgrade", "stage", "trial");

@@ -96,7 +96,11 @@ public sealed partial class DebianBoard : IAsyncDisposable
     /// cached image (artifacts/vm/debian-12, a link into the cache; APPLIANCE_DEBIAN_IMAGE_DIR
     /// overrides it). A missing tool or image fails with what to install or run.
     /// </summary>
-    public static DebianBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null)
+    /// <param name="backing">
+    /// A qcow2 disk saved by <see cref="SaveDisk"/> from an earlier board (a stage of
+    /// <see cref="DebianStages"/>) to start from instead of the cached image; it stays unchanged.
+    /// </param>
+    public static DebianBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null, string? backing = null)
     {
         layout ??= RepoLayout.Discover(BoardName);
         var imageDir = Environment.GetEnvironmentVariable("APPLIANCE_DEBIAN_IMAGE_DIR")
@@ -112,7 +116,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
 
         Directory.CreateDirectory(runDir);
         var board = new DebianBoard(layout, profile, LoadNicArgs(layout.BoardJson), imageDir, runDir, onLine);
-        ToolRunner.RunChecked("qemu-img", "create", "-q", "-f", "qcow2", "-b", board.ImagePath, "-F", "raw", board.OverlayPath);
+        ToolRunner.RunChecked("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing ?? board.ImagePath, "-F", backing is null ? "raw" : "qcow2", board.OverlayPath);
         return board;
     }
 
@@ -285,6 +289,23 @@ public sealed partial class DebianBoard : IAsyncDisposable
         {
             await pump.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Keeps this board's disk as it is now (powered off) at <paramref name="path"/>, written
+    /// beside it and renamed into place: a qcow2 overlay whose backing file is the image this
+    /// board started from, by absolute path, so later boards can start from it.
+    /// </summary>
+    public void SaveDisk(string path)
+    {
+        if (IsRunning)
+        {
+            throw new BoardException("SaveDisk while the board is running");
+        }
+
+        var temp = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        File.Copy(OverlayPath, temp, overwrite: true);
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>Pulls the plug: SIGKILL to this board's QEMU, no guest shutdown.</summary>

@@ -1,0 +1,43 @@
+using Appliance.Vm;
+
+namespace Appliance.VmTests.Debian;
+
+/// <summary>Issue 11, scenario 3: a trial whose required check fails is rejected; the machine is back on known-good and status says why.</summary>
+public sealed class DebianSickTrialTests(ITestOutputHelper output)
+{
+    [Fact(Timeout = DebianGuest.ScenarioTimeoutMs)]
+    [Trait("Board", DebianBoard.BoardName)]
+    public async Task SickTrial_RequiredCheckFails_RejectedBackOnKnownGoodStatusSaysWhy()
+    {
+        var prepared = await DebianGuest.PreparedAsync(output);
+        await using var board = DebianGuest.Create("debian-sick", output, prepared);
+        var guest = new DebianGuest(board, output);
+        board.Start();
+        var first = await board.WaitForUpAsync();
+        var good = await guest.EntryPathAsync(DebianGuest.Old);
+        var trial = await guest.EntryPathAsync(DebianGuest.New);
+        await guest.WriteFileAsync("/etc/appliance/checks.d/required.d/50-app", $"""
+            #!/bin/sh
+            # The application does not come up on the new kernel.
+            if [ "$(uname -r)" = "{DebianGuest.New}" ]; then echo "app did not answer on $(uname -r)"; exit 1; fi
+            exit 0
+
+            """, "0755");
+
+        var back = await guest.RebootIntoAsync($"appliance upgrade stage '{trial}' --tries 3 --reboot", DebianGuest.Old, TimeSpan.FromMinutes(8));
+        Assert.NotEqual(first.BootId, back.BootId);
+        Assert.True(board.Count($"Linux version {DebianGuest.New}") >= 1, "the trial kernel never booted");
+        Assert.Equal(3, guest.FirmwarePasses);
+
+        await guest.WaitValidatedAsync();
+        var status = await guest.StatusAsync();
+        Assert.Equal("rolled-back", status.GetProperty("last_trial").GetProperty("result").GetString());
+        Assert.Contains("app did not answer on " + DebianGuest.New, status.GetProperty("rollback").GetString(), StringComparison.Ordinal);
+        Assert.Equal(good, status.GetProperty("known_good").GetString());
+        var env = await guest.GrubEnvAsync();
+        Assert.Equal(trial, DebianGuest.Get(env, "appliance_failed"));
+        Assert.Equal("", DebianGuest.Get(env, "appliance_trial"));
+        var text = await guest.RunAsync("appliance status");
+        Assert.Contains("app did not answer", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Appliance.Vm;
+
+namespace Appliance.VmTests.Debian;
+
+/// <summary>
+/// Issue 11, scenarios 5 and 7: a trial whose boot is never validated is still ended, by the
+/// trial deadline (appliance-trial-deadline.service, [Boot] TrialDeadlineSec, here 150 s), not
+/// by somebody rebooting it: once when start-up hangs before multi-user.target (so the validator
+/// never starts), once when the validator is masked. Bound: known-good up within 7 minutes of
+/// the staging reboot (deadline 150 s from power-on, then one reboot).
+/// </summary>
+public sealed class DebianTrialDeadlineTests(ITestOutputHelper output)
+{
+    private const int DeadlineSec = 150;
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(7);
+
+    [Fact(Timeout = DebianGuest.ScenarioTimeoutMs)]
+    [Trait("Board", DebianBoard.BoardName)]
+    public async Task TrialHangsBeforeMultiUser_DeadlineRejectsIt_KnownGoodWithinBound()
+    {
+        var prepared = await DebianGuest.PreparedAsync(output);
+        await using var board = DebianGuest.Create("debian-hang", output, prepared);
+        var guest = new DebianGuest(board, output);
+        board.Start();
+        await board.WaitForUpAsync();
+        // A unit multi-user.target waits for that never finishes, on the new kernel only.
+        await guest.WriteFileAsync("/etc/systemd/system/appliance-test-hang.service", $"""
+            [Unit]
+            Description=Never finishes on the trial kernel
+            ConditionKernelVersion={DebianGuest.New}
+
+            [Service]
+            Type=oneshot
+            ExecStart=/bin/sleep infinity
+            TimeoutStartSec=infinity
+
+            [Install]
+            WantedBy=multi-user.target
+
+            """);
+        await guest.RunAsync("systemctl enable appliance-test-hang.service");
+
+        var status = await TrialEndedByDeadlineAsync(guest);
+        Assert.Contains("appliance-test-hang.service", status, StringComparison.Ordinal);
+        Assert.True(board.Count(DebianBoard.UpMarker + " " + DebianGuest.New) == 0, "the trial should never reach multi-user.target");
+    }
+
+    [Fact(Timeout = DebianGuest.ScenarioTimeoutMs)]
+    [Trait("Board", DebianBoard.BoardName)]
+    public async Task ValidatorMasked_DeadlineRejectsTheTrial_KnownGoodWithinBound()
+    {
+        var prepared = await DebianGuest.PreparedAsync(output);
+        await using var board = DebianGuest.Create("debian-no-validator", output, prepared);
+        var guest = new DebianGuest(board, output);
+        board.Start();
+        await board.WaitForUpAsync();
+        await guest.RunAsync("systemctl mask appliance-validate.service");
+
+        await TrialEndedByDeadlineAsync(guest);
+        Assert.True(board.Count(DebianBoard.UpMarker + " " + DebianGuest.New) == 1, "the trial reaches multi-user.target once, with no validator");
+    }
+
+    /// <summary>Stages the new kernel with a 150 s deadline, reboots, and returns the rollback sentence once known-good is up.</summary>
+    private static async Task<string> TrialEndedByDeadlineAsync(DebianGuest guest)
+    {
+        await guest.WriteFileAsync("/etc/appliance/appliance.conf.d/50-deadline.conf", $"[Boot]\nTrialDeadlineSec={DeadlineSec}\n");
+        var trial = await guest.EntryPathAsync(DebianGuest.New);
+        var clock = Stopwatch.StartNew();
+        await guest.RebootIntoAsync($"appliance upgrade stage '{trial}' --tries 3 --reboot", DebianGuest.Old, Bound);
+        guest.Say($"known-good up {clock.Elapsed.TotalSeconds:F1} s after the staging reboot");
+        Assert.True(clock.Elapsed < Bound, $"known-good took {clock.Elapsed.TotalSeconds:F0} s");
+        Assert.True(guest.Board.Count($"Linux version {DebianGuest.New}") == 1, "the trial should boot exactly once");
+        Assert.Equal(3, guest.FirmwarePasses);
+
+        var status = await guest.StatusAsync();
+        string rollback = status.GetProperty("rollback").GetString() ?? "";
+        Assert.Contains($"was not validated within {DeadlineSec} s of power-on", rollback, StringComparison.Ordinal);
+        var env = await guest.GrubEnvAsync();
+        Assert.Equal(trial, DebianGuest.Get(env, "appliance_failed"));
+        Assert.Equal("", DebianGuest.Get(env, "appliance_trial"));
+        return rollback;
+    }
+}

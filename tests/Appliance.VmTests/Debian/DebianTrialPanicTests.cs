@@ -1,0 +1,54 @@
+using Appliance.Vm;
+
+namespace Appliance.VmTests.Debian;
+
+/// <summary>
+/// Issue 11, scenario 4: a trial that panics, on stock Debian 12 with <c>crashkernel=</c> set the
+/// Debian way (<c>/etc/default/grub.d/</c> + update-grub). The validator arms kexec with the
+/// known-good kernel before the checks run; a check panics the trial; the known-good kernel
+/// starts in the crash reservation without a firmware pass, saves the panic log from
+/// /proc/vmcore, rejects the trial and reboots into known-good; status names the panic.
+/// </summary>
+public sealed class DebianTrialPanicTests(ITestOutputHelper output)
+{
+    [Fact(Timeout = DebianGuest.ScenarioTimeoutMs)]
+    [Trait("Board", DebianBoard.BoardName)]
+    public async Task TrialPanics_KexecRescueIntoKnownGood_ForensicsAndStatusNamesThePanic()
+    {
+        var prepared = await DebianGuest.PreparedAsync(output);
+        await using var board = DebianGuest.Create("debian-panic", output, prepared);
+        var guest = new DebianGuest(board, output);
+        board.Start();
+        await board.WaitForUpAsync();
+        await guest.WriteFileAsync("/etc/default/grub.d/50-crashkernel.cfg", "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX crashkernel=256M\"\n");
+        await guest.RunAsync("update-grub");
+        await guest.WriteFileAsync("/etc/appliance/checks.d/required.d/50-panic", $"""
+            #!/bin/sh
+            # The new kernel crashes under the application's load.
+            if [ "$(uname -r)" = "{DebianGuest.New}" ]; then echo c > /proc/sysrq-trigger; fi
+            exit 0
+
+            """, "0755");
+        var trial = await guest.EntryPathAsync(DebianGuest.New);
+
+        var up = await guest.RebootIntoAsync($"appliance upgrade stage '{trial}' --tries 3 --reboot", DebianGuest.Old, TimeSpan.FromMinutes(10));
+        // The rescue kernel is the known-good kernel too, and may reach multi-user.target before
+        // its validator reboots it: wait past it to the known-good boot through the firmware.
+        while (board.Count("appliance.rescue=1") > 0 && guest.FirmwarePasses < 3)
+        {
+            up = await guest.WaitUpOnAsync(DebianGuest.Old, up.BootId, TimeSpan.FromMinutes(5));
+        }
+
+        Assert.DoesNotContain("appliance.rescue=1", await guest.RunAsync("cat /proc/cmdline"), StringComparison.Ordinal);
+        Assert.True(board.Count("Kernel panic - not syncing: sysrq triggered crash") == 1, "the trial should panic once");
+        Assert.True(board.Count("appliance.rescue=1") >= 1,
+            "the known-good kernel should have started as the rescue kernel");
+        // Initial boot, the staging reboot, the rescue's reboot: the panic itself costs no firmware pass.
+        Assert.Equal(3, guest.FirmwarePasses);
+
+        await guest.WaitValidatedAsync();
+        var status = await guest.StatusAsync();
+        Assert.Contains("sysrq triggered crash", status.GetProperty("rollback").GetString(), StringComparison.Ordinal);
+        Assert.Equal(trial, DebianGuest.Get(await guest.GrubEnvAsync(), "appliance_failed"));
+    }
+}
