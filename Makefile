@@ -10,6 +10,8 @@ BIN := artifacts/bin/appliance
 VM_DIR := artifacts/vm
 # One scenario of the VM suite: make vm-test SCENARIO=NextEntry
 SCENARIO ?=
+# The board make demo runs: qemu-x86_64 (default, busybox, fast) or debian-12 (stock Debian).
+BOARD ?=
 
 UNIT_TESTS := tests/Appliance.Tests/bin/Release/net10.0/Appliance.Tests
 VM_TESTS := tests/Appliance.VmTests/bin/Release/net10.0/Appliance.VmTests
@@ -45,8 +47,9 @@ vm-image: publish
 vm-test: deps publish build deb vm-image
 	tools/run-tests.sh $(VM_TESTS) $(if $(SCENARIO),-method '*$(SCENARIO)*')
 
-demo: deps publish vm-image
-	$(DOTNET) run --project tools/vm/Appliance.Vm -c Release -- demo
+# make demo BOARD=debian-12: the upgrade procedure and a sick trial on the stock Debian board.
+demo: deps publish deb vm-image
+	$(DOTNET) run --project tools/vm/Appliance.Vm -c Release -- demo $(if $(BOARD),--board $(BOARD))
 
 bench: deps publish
 	tools/bench/run.sh

@@ -9,9 +9,9 @@ public sealed class DebianSickTrialTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task SickTrial_RequiredCheckFails_RejectedBackOnKnownGoodStatusSaysWhy()
     {
-        var prepared = await DebianGuest.PreparedAsync(output);
-        await using var board = DebianGuest.Create("debian-sick", output, prepared);
-        var guest = new DebianGuest(board, output);
+        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
+        await using var board = DebianBoard.Create("debian-sick", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
+        var guest = new DebianGuest(board, output.WriteLine);
         board.Start();
         var first = await board.WaitForUpAsync();
         var good = await guest.EntryPathAsync(DebianGuest.Old);

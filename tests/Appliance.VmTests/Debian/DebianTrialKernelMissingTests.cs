@@ -17,9 +17,9 @@ public sealed class DebianTrialKernelMissingTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task TrialKernelRemovedAfterStaging_KnownGoodInSubmenu_ReachedWithinBoundOnOneFirmwarePass()
     {
-        var prepared = await DebianGuest.PreparedAsync(output);
-        await using var board = DebianGuest.Create("debian-kernel-missing", output, prepared);
-        var guest = new DebianGuest(board, output);
+        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
+        await using var board = DebianBoard.Create("debian-kernel-missing", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
+        var guest = new DebianGuest(board, output.WriteLine);
         board.Start();
         var first = await board.WaitForUpAsync();
         var good = await guest.EntryPathAsync(DebianGuest.Old);
@@ -33,7 +33,7 @@ public sealed class DebianTrialKernelMissingTests(ITestOutputHelper output)
         Assert.True(clock.Elapsed < Bound, $"known-good took {clock.Elapsed.TotalSeconds:F0} s");
         Assert.NotEqual(first.BootId, back.BootId);
         Assert.Equal(2, guest.FirmwarePasses);
-        Assert.True(board.Count("Falling back to 'Appliance: known-good kernel") == 1, "GRUB should fall back to Appliance's entry once");
+        Assert.True(board.Count("Falling back to `Appliance: known-good kernel") == 1, "GRUB should fall back to Appliance's entry once");
 
         await guest.WaitValidatedAsync();
         var status = await guest.StatusAsync();

@@ -15,9 +15,9 @@ public sealed class DebianUpgradeProcedureTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task ReadmeProcedure_HealthyNewKernel_CommittedBeforeBootCompleteAndStaysDefault()
     {
-        var prepared = await DebianGuest.PreparedAsync(output);
-        await using var board = DebianGuest.Create("debian-readme", output, prepared);
-        var guest = new DebianGuest(board, output);
+        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
+        await using var board = DebianBoard.Create("debian-readme", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
+        var guest = new DebianGuest(board, output.WriteLine);
         board.Start();
         var first = await board.WaitForUpAsync();
         Assert.Equal(DebianGuest.Old, first.KernelRelease);

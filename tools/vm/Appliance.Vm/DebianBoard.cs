@@ -161,10 +161,12 @@ public sealed partial class DebianBoard : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for the next boot's up marker (after the last one seen), then until sshd answers.
-    /// Returns the running kernel release and boot id.
+    /// Waits for the next boot's up marker (after the last one seen), then, with
+    /// <paramref name="ssh"/>, until sshd answers. Returns the running kernel release and boot id.
+    /// Without <paramref name="ssh"/> the boot may already be going down again (a trial the
+    /// validator rejects reaches multi-user.target and reboots at once).
     /// </summary>
-    public async Task<DebianUp> WaitForUpAsync(TimeSpan? timeout = null)
+    public async Task<DebianUp> WaitForUpAsync(TimeSpan? timeout = null, bool ssh = true)
     {
         var limit = timeout ?? PerBootTimeout;
         var clock = Stopwatch.StartNew();
@@ -177,14 +179,27 @@ public sealed partial class DebianBoard : IAsyncDisposable
 
         var up = new DebianUp(m.Groups[1].Value, m.Groups[2].Value, line);
         LastUp = up;
-        // The marker comes after ssh.service started; DHCP on the user network may still
+        if (!ssh)
+        {
+            return up;
+        }
+
+        await WaitForSshAsync(limit - clock.Elapsed).ConfigureAwait(false);
+        return up;
+    }
+
+    /// <summary>Waits until sshd in the guest answers.</summary>
+    public async Task WaitForSshAsync(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        // The up marker comes after ssh.service started; DHCP on the user network may still
         // be settling, so give sshd a little while to answer.
         while (true)
         {
             var probe = await RunAsync("true", TimeSpan.FromSeconds(20)).ConfigureAwait(false);
             if (probe.ExitCode == 0)
             {
-                return up;
+                return;
             }
 
             if (clock.Elapsed > limit)

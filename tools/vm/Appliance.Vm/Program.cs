@@ -1,6 +1,6 @@
 using Appliance.Vm;
 
-// Entry point of the board harness: `run-scenario NAME`, `list`, `demo`, `bench-kexec`,
+// Entry point of the board harness: `run-scenario NAME`, `list`, `demo [--board NAME]`, `bench-kexec`,
 // `debian-kernel-install [PACKAGE]` (the Debian 12 board's in-guest kernel install, measured).
 // Exit codes: 0 pass, 1 board/scenario failure, 2 usage.
 var verbose = args.Contains("--serial");
@@ -47,8 +47,16 @@ try
             await Demo.RunAsync(Say);
             return 0;
 
+        case ["demo", "--board", "qemu-x86_64"]:
+            await Demo.RunAsync(Say);
+            return 0;
+
+        case ["demo", "--board", DebianBoard.BoardName]:
+            await DebianDemo.RunAsync(Say);
+            return 0;
+
         default:
-            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo | bench-kexec | debian-kernel-install [PACKAGE] [--serial]");
+            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo [--board qemu-x86_64|debian-12] | bench-kexec | debian-kernel-install [PACKAGE] [--serial]");
             return 2;
     }
 }

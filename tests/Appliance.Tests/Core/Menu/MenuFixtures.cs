@@ -14,6 +14,7 @@ public static class MenuFixtures
         "centos-7-lvm.grub.cfg",
         "manjaro-2020-12-uefi.grub.cfg",
         "generated/debian-12-grub-mkconfig.grub.cfg",
+        "generated/debian-12-guest-one-kernel.grub.cfg",
     ];
 
     public static readonly string[] BlsTrees = ["fedora-35-cloud-bls", "centos-stream-8-lvm-bls"];

@@ -11,6 +11,7 @@ public sealed class MenuPinnedTests
 {
     [Theory]
     [InlineData("generated/debian-12-grub-mkconfig.grub.cfg", "gnulinux-simple-0b3c2f0e-1111-4222-8333-444455556666", "gnulinux-advanced-0b3c2f0e-1111-4222-8333-444455556666>gnulinux-6.1.0-56-amd64-advanced-0b3c2f0e-1111-4222-8333-444455556666")]
+    [InlineData("generated/debian-12-guest-two-kernels-appliance.grub.cfg", "gnulinux-simple-513b9367-01c0-43d8-9041-e45173db9a96", "gnulinux-advanced-513b9367-01c0-43d8-9041-e45173db9a96>gnulinux-6.1.0-55-amd64-advanced-513b9367-01c0-43d8-9041-e45173db9a96")]
     [InlineData("ubuntu-22.04-uefi-desktop.grub.cfg", "gnulinux-simple-d5e58d4a-618d-4557-a098-819b96959bee", "gnulinux-advanced-d5e58d4a-618d-4557-a098-819b96959bee>gnulinux-5.15.0-25-generic-advanced-d5e58d4a-618d-4557-a098-819b96959bee")]
     public void Pinned_StockSimpleEntry_IsItsVersionedTwinInTheSubmenu(string fixture, string simple, string versioned)
     {

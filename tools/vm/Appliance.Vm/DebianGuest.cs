@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Appliance.Vm;
 
-namespace Appliance.VmTests.Debian;
+namespace Appliance.Vm;
 
 /// <summary>
-/// What the Debian scenarios ask the guest, only through what an operator has: ssh, the
-/// appliance commands, grub-editenv, systemctl. Each answer is logged to the test output.
+/// What the Debian scenarios and the Debian demo ask the guest, only through what an operator
+/// has: ssh, the appliance commands, grub-editenv, systemctl. Each answer is logged.
 /// </summary>
-internal sealed class DebianGuest(DebianBoard board, ITestOutputHelper output)
+public sealed class DebianGuest(DebianBoard board, Action<string> say)
 {
     public const string Old = DebianStages.OldKernel;
     public const string New = DebianStages.NewKernel;
@@ -21,12 +20,7 @@ internal sealed class DebianGuest(DebianBoard board, ITestOutputHelper output)
 
     public DebianBoard Board => board;
 
-    public static DebianBoard Create(string name, ITestOutputHelper output, string? backing = null) =>
-        DebianBoard.Create(name, onLine: line => output.WriteLine(line.ToString()), backing: backing);
-
-    public static Task<string> PreparedAsync(ITestOutputHelper output) => DebianStages.PreparedAsync(output.WriteLine);
-
-    public void Say(string text) => output.WriteLine($"[test {_clock.Elapsed.TotalSeconds,6:F1}s] {text}");
+    public void Say(string text) => say($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {text}");
 
     public async Task<string> RunAsync(string command, TimeSpan? timeout = null)
     {
@@ -103,16 +97,26 @@ internal sealed class DebianGuest(DebianBoard board, ITestOutputHelper output)
     }
 
     /// <summary>Runs a command that reboots the guest (ssh may lose the connection) and waits until a boot of <paramref name="release"/> is up.</summary>
-    public async Task<DebianUp> RebootIntoAsync(string command, string release, TimeSpan timeout)
+    public async Task<DebianUp> RebootIntoAsync(string command, string release, TimeSpan timeout, int minFirmwarePass = 0)
     {
         var before = board.LastUp?.BootId;
         var r = await board.RunAsync(command, TimeSpan.FromMinutes(3)).ConfigureAwait(false);
         Say($"$ {command} -> exit {r.ExitCode}{Environment.NewLine}{r.StdOut.TrimEnd()}{r.StdErr.TrimEnd()}");
-        return await WaitUpOnAsync(release, before, timeout).ConfigureAwait(false);
+        // 255 is ssh losing the connection as sshd stops: the reboot is under way.
+        if (r.ExitCode is not 0 and not 255)
+        {
+            throw board.Fail($"\"{command}\" exited with {r.ExitCode} instead of rebooting:{Environment.NewLine}{r.StdOut}{r.StdErr}");
+        }
+
+        return await WaitUpOnAsync(release, before, timeout, minFirmwarePass).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the first boot of <paramref name="release"/> (a new boot id) that reaches multi-user; boots of other kernels on the way are logged.</summary>
-    public async Task<DebianUp> WaitUpOnAsync(string release, string? notBootId, TimeSpan timeout)
+    /// <summary>
+    /// Waits for the first boot of <paramref name="release"/> (a new boot id, on firmware pass
+    /// <paramref name="minFirmwarePass"/> or later) that reaches multi-user; other boots on the
+    /// way are logged and not waited on (they may be going down again already).
+    /// </summary>
+    public async Task<DebianUp> WaitUpOnAsync(string release, string? notBootId, TimeSpan timeout, int minFirmwarePass = 0)
     {
         var limit = Stopwatch.StartNew();
         while (true)
@@ -123,10 +127,11 @@ internal sealed class DebianGuest(DebianBoard board, ITestOutputHelper output)
                 throw board.Fail($"no boot of {release} reached multi-user within {timeout.TotalSeconds:F0} s");
             }
 
-            var up = await board.WaitForUpAsync(left).ConfigureAwait(false);
+            var up = await board.WaitForUpAsync(left, ssh: false).ConfigureAwait(false);
             Say($"up: {up.KernelRelease} boot {up.BootId} at {up.Line.Elapsed.TotalSeconds:F1} s (firmware passes so far: {FirmwarePasses})");
-            if (up.KernelRelease == release && up.BootId != notBootId)
+            if (up.KernelRelease == release && up.BootId != notBootId && up.Line.Boot >= minFirmwarePass)
             {
+                await board.WaitForSshAsync(timeout - limit.Elapsed).ConfigureAwait(false);
                 return up;
             }
         }
