@@ -49,8 +49,9 @@ extra_kernels=$(jq -r '.distribution.extraKernelDebs.packages[]' "$board_json")
 packages=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages.txt")
 key=$(
   {
+    # Comment lines do not shape the image: editing one must not cost a 9-minute rebuild.
     for f in "$here/build-image.sh" "$here/essential.sh" "$here/customize.sh" "$here/packages.txt" "$board_json"; do
-      echo "$(basename "$f")"; sha256sum <"$f"
+      echo "$(basename "$f")"; grep -v '^[[:space:]]*#' "$f" | sha256sum
     done
     echo "packages: $packages"
     echo "kernels: $kernel $kernel_pkgs $extra_kernels"
@@ -59,6 +60,7 @@ key=$(
 )
 name=debian-12-$key
 final=$cache_root/$name
+say "inputs key $key: $final"
 
 publish() {
   mkdir -p "$out"

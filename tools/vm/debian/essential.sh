@@ -14,6 +14,7 @@ grub-pc grub-pc/install_devices_empty boolean true
 kexec-tools kexec-tools/load_kexec boolean false
 DEBCONF
 
-# The root file system by UUID, as the Debian installer writes it, and before the kernel's
-# initrd is made: initramfs-tools reads fstab to put the root's fsck (e2fsck) into it.
+# The root file system by UUID, as the Debian installer writes it before it installs the
+# kernel. (The build's own initrd still has no fsck: the UUID names no device in the build's
+# chroot. The first boot remakes the initrd on the board, where it does.)
 printf 'UUID=%s\t/\text4\terrors=remount-ro\t0\t1\n' "$(cat "$work/uuid")" >"$root/etc/fstab"
