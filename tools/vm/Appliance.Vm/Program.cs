@@ -43,6 +43,24 @@ try
             await DebianKernelInstall.RunAsync(package, Say, verbose ? Serial : null);
             return 0;
 
+        case ["debian-run", .. var commands] when commands.Length > 0:
+            {
+                // Boots a fresh overlay of the Debian 12 board, runs each command over ssh
+                // (printing its output and time), powers off. For looking at the real thing by hand.
+                await using var board = DebianBoard.Create("debian-run", onLine: verbose ? Serial : null);
+                var up = await board.StartAndWaitForUpAsync();
+                Say($"up: {up.KernelRelease} {up.BootId} at {up.Line.Elapsed.TotalSeconds:F1} s");
+                foreach (var command in commands)
+                {
+                    var r = await board.RunAsync(command, TimeSpan.FromMinutes(30));
+                    Say($"$ {command}  (exit {r.ExitCode}, {r.Duration.TotalSeconds:F1} s)");
+                    Console.Write(r.StdOut + r.StdErr);
+                }
+
+                await board.PowerOffAsync();
+                return 0;
+            }
+
         case ["demo"]:
             await Demo.RunAsync(Say);
             return 0;
@@ -56,7 +74,7 @@ try
             return 0;
 
         default:
-            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo [--board qemu-x86_64|debian-12] | bench-kexec | debian-kernel-install [PACKAGE] [--serial]");
+            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo [--board qemu-x86_64|debian-12] | bench-kexec | debian-kernel-install [PACKAGE] [--serial] | debian-run COMMAND... [--serial]");
             return 2;
     }
 }
