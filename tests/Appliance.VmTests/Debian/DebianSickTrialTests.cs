@@ -9,11 +9,9 @@ public sealed class DebianSickTrialTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task SickTrial_RequiredCheckFails_RejectedBackOnKnownGoodStatusSaysWhy()
     {
-        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
-        await using var board = DebianBoard.Create("debian-sick", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
-        var guest = new DebianGuest(board, output.WriteLine);
-        board.Start();
-        var first = await board.WaitForUpAsync();
+        await using var guest = await DebianGuest.StartPreparedAsync("debian-sick", output.WriteLine);
+        var board = guest.Board;
+        var first = board.LastUp!;
         var good = await guest.EntryPathAsync(DebianGuest.Old);
         var trial = await guest.EntryPathAsync(DebianGuest.New);
         await guest.WriteFileAsync("/etc/appliance/checks.d/required.d/50-app", $"""

@@ -19,11 +19,8 @@ public sealed class DebianTrialDeadlineTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task TrialHangsBeforeMultiUser_DeadlineRejectsIt_KnownGoodWithinBound()
     {
-        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
-        await using var board = DebianBoard.Create("debian-hang", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
-        var guest = new DebianGuest(board, output.WriteLine);
-        board.Start();
-        await board.WaitForUpAsync();
+        await using var guest = await DebianGuest.StartPreparedAsync("debian-hang", output.WriteLine);
+        var board = guest.Board;
         // A unit multi-user.target waits for that never finishes, on the new kernel only.
         await guest.WriteFileAsync("/etc/systemd/system/appliance-test-hang.service", $"""
             [Unit]
@@ -50,11 +47,8 @@ public sealed class DebianTrialDeadlineTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task ValidatorMasked_DeadlineRejectsTheTrial_KnownGoodWithinBound()
     {
-        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
-        await using var board = DebianBoard.Create("debian-no-validator", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
-        var guest = new DebianGuest(board, output.WriteLine);
-        board.Start();
-        await board.WaitForUpAsync();
+        await using var guest = await DebianGuest.StartPreparedAsync("debian-no-validator", output.WriteLine);
+        var board = guest.Board;
         await guest.RunAsync("systemctl mask appliance-validate.service");
 
         await TrialEndedByDeadlineAsync(guest);

@@ -7,21 +7,20 @@ namespace Appliance.VmTests.Debian;
 /// Issue 11, scenario 6: the trial's kernel file is removed after staging. Known-good sits in
 /// Debian's "Advanced options" submenu, where GRUB 2.06's fallback (a top-level index) cannot
 /// reach; GRUB falls back to Appliance's own entry, which boots known-good. Bound: one firmware
-/// pass, and known-good up within 4 minutes of the reboot (measured about 1.5 minutes).
+/// pass, and known-good up within 5 minutes of the reboot (measured 3 minutes with two other
+/// boards running on the 2-core host).
 /// </summary>
 public sealed class DebianTrialKernelMissingTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(5);
 
     [Fact(Timeout = DebianGuest.ScenarioTimeoutMs)]
     [Trait("Board", DebianBoard.BoardName)]
     public async Task TrialKernelRemovedAfterStaging_KnownGoodInSubmenu_ReachedWithinBoundOnOneFirmwarePass()
     {
-        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
-        await using var board = DebianBoard.Create("debian-kernel-missing", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
-        var guest = new DebianGuest(board, output.WriteLine);
-        board.Start();
-        var first = await board.WaitForUpAsync();
+        await using var guest = await DebianGuest.StartPreparedAsync("debian-kernel-missing", output.WriteLine);
+        var board = guest.Board;
+        var first = board.LastUp!;
         var good = await guest.EntryPathAsync(DebianGuest.Old);
         var trial = await guest.EntryPathAsync(DebianGuest.New);
         await guest.RunAsync($"appliance upgrade stage '{trial}' --tries 3");

@@ -15,11 +15,8 @@ public sealed class DebianTrialPanicTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task TrialPanics_KexecRescueIntoKnownGood_ForensicsAndStatusNamesThePanic()
     {
-        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
-        await using var board = DebianBoard.Create("debian-panic", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
-        var guest = new DebianGuest(board, output.WriteLine);
-        board.Start();
-        await board.WaitForUpAsync();
+        await using var guest = await DebianGuest.StartPreparedAsync("debian-panic", output.WriteLine);
+        var board = guest.Board;
         await guest.WriteFileAsync("/etc/default/grub.d/50-crashkernel.cfg", "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX crashkernel=256M\"\n");
         await guest.RunAsync("update-grub");
         await guest.WriteFileAsync("/etc/appliance/checks.d/required.d/50-panic", $"""

@@ -15,12 +15,8 @@ public sealed class DebianUpgradeProcedureTests(ITestOutputHelper output)
     [Trait("Board", DebianBoard.BoardName)]
     public async Task ReadmeProcedure_HealthyNewKernel_CommittedBeforeBootCompleteAndStaysDefault()
     {
-        var prepared = await DebianStages.PreparedAsync(output.WriteLine);
-        await using var board = DebianBoard.Create("debian-readme", onLine: line => output.WriteLine(line.ToString()), backing: prepared);
-        var guest = new DebianGuest(board, output.WriteLine);
-        board.Start();
-        var first = await board.WaitForUpAsync();
-        Assert.Equal(DebianGuest.Old, first.KernelRelease);
+        await using var guest = await DebianGuest.StartPreparedAsync("debian-readme", output.WriteLine);
+        var board = guest.Board;
 
         await guest.RunAsync("appliance entries");
         var trial = await guest.EntryPathAsync(DebianGuest.New);

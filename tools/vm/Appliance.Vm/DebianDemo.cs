@@ -23,11 +23,9 @@ public static class DebianDemo
 
         Step("preparing the machine (cached after the first run): Debian 12, GRUB by grub-install, grub.cfg by update-grub, "
             + $"{DebianStages.OldKernel} running, {DebianStages.NewKernel} installed by apt, appliance by dpkg -i");
-        var prepared = await DebianStages.PreparedAsync(_ => { }).ConfigureAwait(false);
-        await using var board = DebianBoard.Create("debian-demo", backing: prepared);
-        var guest = new DebianGuest(board, _ => { });
-        board.Start();
-        var up = await board.WaitForUpAsync().ConfigureAwait(false);
+        await using var guest = await DebianGuest.StartPreparedAsync("debian-demo", _ => { }).ConfigureAwait(false);
+        var board = guest.Board;
+        var up = board.LastUp!;
         Step($"boot {board.Boots}: {up.KernelRelease} is up (systemd, multi-user.target); known-good is pinned:");
         var env = await guest.GrubEnvAsync().ConfigureAwait(false);
         Step($"        grubenv appliance_good={DebianGuest.Get(env, "appliance_good")}");

@@ -7,7 +7,7 @@ namespace Appliance.Vm;
 /// What the Debian scenarios and the Debian demo ask the guest, only through what an operator
 /// has: ssh, the appliance commands, grub-editenv, systemctl. Each answer is logged.
 /// </summary>
-public sealed class DebianGuest(DebianBoard board, Action<string> say)
+public sealed class DebianGuest(DebianBoard board, Action<string> say) : IAsyncDisposable
 {
     public const string Old = DebianStages.OldKernel;
     public const string New = DebianStages.NewKernel;
@@ -19,6 +19,28 @@ public sealed class DebianGuest(DebianBoard board, Action<string> say)
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public DebianBoard Board => board;
+
+    /// <summary>
+    /// A board on the prepared machine (<see cref="DebianStages.PreparedAsync"/>: 6.1.0-53
+    /// running, 6.1.0-55 installed by apt, Appliance by dpkg), powered on and up. Serial lines
+    /// and the guest's answers go to <paramref name="log"/>; disposing the guest stops the board.
+    /// </summary>
+    public static async Task<DebianGuest> StartPreparedAsync(string runName, Action<string> log)
+    {
+        var prepared = await DebianStages.PreparedAsync(log).ConfigureAwait(false);
+        var board = DebianBoard.Create(runName, onLine: line => log(line.ToString()), backing: prepared);
+        var guest = new DebianGuest(board, log);
+        board.Start();
+        var up = await board.WaitForUpAsync().ConfigureAwait(false);
+        if (up.KernelRelease != Old)
+        {
+            throw board.Fail($"the prepared machine should boot {Old}, not {up.KernelRelease}");
+        }
+
+        return guest;
+    }
+
+    public ValueTask DisposeAsync() => board.DisposeAsync();
 
     public void Say(string text) => say($"[{_clock.Elapsed.TotalSeconds,6:F1}s] {text}");
 

@@ -117,13 +117,6 @@ public sealed class QemuBoard : IAsyncDisposable
             throw new BoardException("the board is already running");
         }
 
-        var psi = new ProcessStartInfo(ToolRunner.Which(_profile.QemuBinary) ?? _profile.QemuBinary)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         // -nographic makes QEMU tell SeaBIOS to mirror its console to the
         // serial port (fw_cfg etc/sercon-port), which gives the per-boot banner.
         // The serial port goes to a plain pipe and the monitor is off, so no
@@ -142,12 +135,7 @@ public sealed class QemuBoard : IAsyncDisposable
             "-drive", $"file={DiskPath},format=raw,if=virtio",
             "-device", _profile.WatchdogDevice,
         ];
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        _qemu = Process.Start(psi) ?? throw new BoardException("could not start " + psi.FileName);
+        _qemu = ToolRunner.StartPiped(_profile.QemuBinary, args);
         _console.Attach(_qemu);
     }
 

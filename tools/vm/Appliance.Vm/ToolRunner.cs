@@ -7,6 +7,27 @@ public static class ToolRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
+    /// <summary>
+    /// Starts a long-running board process (QEMU) with stdin, stdout and stderr on pipes, for a
+    /// <see cref="SerialConsole"/> to attach to.
+    /// </summary>
+    public static Process StartPiped(string file, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(Which(file) ?? file)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi) ?? throw new BoardException("could not start " + psi.FileName);
+    }
+
     public static Result Run(string file, params string[] args)
     {
         // Bare names are looked up like Which does, so sbin tools (debugfs,

@@ -43,4 +43,22 @@ public static class MenuFixtures
             .ToList();
 
     public static TheoryData<string> AllNames() => [.. ClassicConfigs, .. BlsTrees];
+
+    /// <summary>A system tree holding a fixture: a classic config in boot/grub, a BLS tree in boot/grub2 plus boot/loader/entries.</summary>
+    public static void InstallInto(Support.TempDir root, string fixture)
+    {
+        if (BlsTrees.Contains(fixture))
+        {
+            root.Write("boot/grub2/grub.cfg", Text(Path.Combine(fixture, "grub.cfg")));
+            File.Copy(PathOf(Path.Combine(fixture, "grubenv")), root.File("boot/grub2/grubenv"));
+            foreach (var snippet in Snippets(fixture))
+            {
+                root.Write($"boot/loader/entries/{snippet.Name}", snippet.Text);
+            }
+        }
+        else
+        {
+            root.Write("boot/grub/grub.cfg", Text(fixture));
+        }
+    }
 }

@@ -8,23 +8,7 @@ namespace Appliance.Tests.Linux.Menu;
 /// <summary>Finding and reading grub.cfg and the BLS snippets in a system tree.</summary>
 public sealed class MenuReaderTests
 {
-    /// <summary>A system tree holding a fixture: a classic config in boot/grub, a BLS tree in boot/grub2 plus boot/loader/entries.</summary>
-    private static void Install(TempDir root, string fixture)
-    {
-        if (MenuFixtures.BlsTrees.Contains(fixture))
-        {
-            root.Write("boot/grub2/grub.cfg", MenuFixtures.Text(Path.Combine(fixture, "grub.cfg")));
-            File.Copy(MenuFixtures.PathOf(Path.Combine(fixture, "grubenv")), root.File("boot/grub2/grubenv"));
-            foreach (var snippet in MenuFixtures.Snippets(fixture))
-            {
-                root.Write($"boot/loader/entries/{snippet.Name}", snippet.Text);
-            }
-        }
-        else
-        {
-            root.Write("boot/grub/grub.cfg", MenuFixtures.Text(fixture));
-        }
-    }
+    private static void Install(TempDir root, string fixture) => MenuFixtures.InstallInto(root, fixture);
 
     [Theory]
     [MemberData(nameof(MenuFixtures.AllNames), MemberType = typeof(MenuFixtures))]
