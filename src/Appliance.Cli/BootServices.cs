@@ -64,9 +64,10 @@ public sealed class BootServices
     /// command. Where identical entries tie, the staged trial and then known-good win: they are
     /// what GRUB was told to boot.
     /// </summary>
-    public string? RunningEntryPath() => (_running ??= new(MatchRunningEntry())).Path;
+    /// <param name="state">grubenv as the caller already read it; read here when null.</param>
+    public string? RunningEntryPath(TrialState? state = null) => (_running ??= new(MatchRunningEntry(state))).Path;
 
-    private string? MatchRunningEntry()
+    private string? MatchRunningEntry(TrialState? known)
     {
         var menu = MenuOrNull();
         if (menu is null)
@@ -74,7 +75,7 @@ public sealed class BootServices
             return null;
         }
 
-        var state = TrialState.From(Env.Read());
+        var state = known ?? TrialState.From(Env.Read());
         return RunningEntry.Match(
             menu.Entries.Map(e => new BootableEntry(e.Path, e.Kernel, e.Args)),
             Kernel.CommandLine(),
@@ -112,8 +113,8 @@ public sealed class BootServices
 
     public (TrialState State, BootKind Kind, string? Running) Assess()
     {
-        string? running = RunningEntryPath();
         var state = TrialState.From(Env.Read());
+        string? running = RunningEntryPath(state);
         return (state, TrialMachine.Assess(state, running, Kernel.IsRescue()), running);
     }
 

@@ -175,7 +175,14 @@ public static class BootCommands
                 return ExitCodes.Ok;
             }
 
-            var age = services.Kernel.Uptime() ?? TimeSpan.Zero;
+            // Without the clock since power-on the deadline cannot be told; waiting on would
+            // leave the trial unwatched with nobody told, so the unit fails loudly instead.
+            if (services.Kernel.Uptime() is not { } age)
+            {
+                context.Error.WriteLine($"appliance: cannot read the time since boot from {services.Kernel.UptimePath}; is /proc mounted? The trial is left to GRUB's countdown");
+                return ExitCodes.OsError;
+            }
+
             if (age >= deadline)
             {
                 break;

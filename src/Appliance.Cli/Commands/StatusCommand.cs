@@ -20,7 +20,8 @@ public static class StatusCommand
     public static int Print(CliContext context, string root, bool json)
     {
         var services = new BootServices(context, root);
-        var report = StatusReport.From(TrialState.From(services.Env.Read()), services.RunningEntryPath(), services.Journal.All());
+        var state = TrialState.From(services.Env.Read());
+        var report = StatusReport.From(state, services.RunningEntryPath(state), services.Journal.All());
         if (json)
         {
             context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));

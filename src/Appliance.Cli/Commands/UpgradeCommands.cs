@@ -40,7 +40,8 @@ public static class UpgradeCommands
             int n = parsed.GetValue(tries) ?? services.Config.Boot.Tries;
             services.Apply(current => TrialMachine.Stage(current, trial.Path, good.Path, n));
 
-            var report = StatusReport.From(Appliance.Core.Boot.TrialState.From(services.Env.Read()), services.RunningEntryPath(), services.Journal.All());
+            var after = Appliance.Core.Boot.TrialState.From(services.Env.Read());
+            var report = StatusReport.From(after, services.RunningEntryPath(after), services.Journal.All());
             if (parsed.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));
@@ -115,7 +116,7 @@ public static class UpgradeCommands
             var menu = services.Menu;
             MenuEntry chosen = parsed.GetValue(pinEntry) is { } reference
                 ? Resolve(menu, reference)
-                : services.RunningEntryPath() is { } running && menu.Resolve(running) is { } found
+                : services.RunningEntryPath(state) is { } running && menu.Resolve(running) is { } found
                     ? found
                     : throw new UsageException($"the running kernel matches no entry of {menu.ConfigPath}; name the entry to pin ('appliance entries' lists them)");
             var good = menu.Pinned(chosen);
@@ -150,7 +151,7 @@ public static class UpgradeCommands
     /// </summary>
     private static MenuEntry KnownGood(BootServices services, GrubMenu menu, Appliance.Core.Boot.TrialState state)
     {
-        foreach (string? candidate in new[] { state.Good, services.RunningEntryPath(), state.SavedEntry })
+        foreach (string? candidate in new[] { state.Good, services.RunningEntryPath(state), state.SavedEntry })
         {
             if (candidate is not null && menu.Resolve(candidate) is { Kernel: not null } found)
             {

@@ -11,9 +11,11 @@ public sealed class KernelInfo(string root)
 
     public string CommandLine() => ReadTrimmed("proc/cmdline") ?? "";
 
+    public string UptimePath => Path.Combine(root, "proc/uptime");
+
     /// <summary>Time since power-on from /proc/uptime's first field (fs/proc/uptime.c: seconds with two decimals), null when unreadable.</summary>
     public TimeSpan? Uptime() =>
-        ReadTrimmed("proc/uptime") is { } text
+        KernelFile.ReadTrimmed(UptimePath) is { } text
         && double.TryParse(text.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
             ? TimeSpan.FromSeconds(seconds)
             : null;

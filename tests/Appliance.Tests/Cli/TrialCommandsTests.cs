@@ -405,12 +405,18 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.Equal(before, _tree.GrubEnvBytes);
     }
 
-    [Fact]
-    public void BootDeadline_TrialNeverValidatedPastTheDeadline_RejectedJournalledExit1()
+    /// <summary>A staged trial that GRUB booted; the kernel has been up well past the 900 s default deadline.</summary>
+    private void TrialBootedLongAgo()
     {
         Ok("upgrade", "stage", "trial");
         Assert.Equal("trial", _tree.GrubBoots());
         _tree.Write("proc/uptime", "5000.00 9000.00\n");
+    }
+
+    [Fact]
+    public void BootDeadline_TrialNeverValidatedPastTheDeadline_RejectedJournalledExit1()
+    {
+        TrialBootedLongAgo();
 
         var result = _tree.Run("boot", "deadline", "--no-reboot");
 
@@ -426,9 +432,7 @@ public sealed class TrialCommandsTests : IDisposable
     [Fact]
     public void Status_KnownGoodValidatedAfterADeadlineRejection_RollbackStillNamesTheDeadline()
     {
-        Ok("upgrade", "stage", "trial");
-        _tree.GrubBoots();
-        _tree.Write("proc/uptime", "5000.00 9000.00\n");
+        TrialBootedLongAgo();
         _tree.Run("boot", "deadline", "--no-reboot");
         Assert.Equal("good", _tree.GrubBoots());
         Ok("boot", "validate", "--no-reboot");
@@ -441,15 +445,27 @@ public sealed class TrialCommandsTests : IDisposable
     [Fact]
     public void BootDeadline_TrialAlreadyValidated_EndsWithoutTouchingTheCommit()
     {
-        Ok("upgrade", "stage", "trial");
-        _tree.GrubBoots();
+        TrialBootedLongAgo();
         Ok("boot", "validate", "--no-reboot");
-        _tree.Write("proc/uptime", "5000.00 9000.00\n");
         byte[] before = _tree.GrubEnvBytes;
 
         Ok("boot", "deadline", "--no-reboot");
 
         Assert.Equal(before, _tree.GrubEnvBytes);
         Assert.Equal("trial", _tree.State.Good);
+    }
+
+    [Fact]
+    public void BootDeadline_UptimeUnreadable_Exit71NamingTheFileWritingNothing()
+    {
+        TrialBootedLongAgo();
+        _tree.Write("proc/uptime", "garbage\n");
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("boot", "deadline", "--no-reboot");
+
+        Assert.True(result.ExitCode == 71, result.ToString());
+        Assert.Contains("proc/uptime", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
     }
 }

@@ -44,7 +44,6 @@ public sealed partial class DebianBoard : IAsyncDisposable
     private readonly SerialConsole _console;
     private readonly string _runDir;
     private readonly IReadOnlyList<string> _nicArgs;
-    private Process? _qemu;
     private bool _failed;
 
     private DebianBoard(RepoLayout layout, BoardProfile profile, IReadOnlyList<string> nicArgs, string imageDir, string runDir, Action<SerialLine>? onLine)
@@ -90,7 +89,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
 
     public TimeSpan Elapsed => _console.Elapsed;
 
-    public bool IsRunning => _qemu is { HasExited: false };
+    public bool IsRunning => _console.IsRunning;
 
     /// <summary>
     /// Checks the host, then creates artifacts/vm/runs/&lt;runName&gt;-&lt;pid&gt;/disk.qcow2 over the
@@ -145,8 +144,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
             "-drive", $"file={OverlayPath},format=qcow2,if=virtio",
             "-device", Profile.WatchdogDevice,
         ];
-        _qemu = ToolRunner.StartPiped(Profile.QemuBinary, args);
-        _console.Attach(_qemu);
+        _console.Attach(ToolRunner.StartPiped(Profile.QemuBinary, args));
     }
 
     /// <summary>
@@ -209,7 +207,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
 
     /// <summary>Waits for the next serial line (after the previous match) containing <paramref name="text"/>.</summary>
     public Task<SerialLine> WaitForAsync(string text, TimeSpan? timeout = null, CancellationToken cancel = default) =>
-        _console.WaitForAsync(text, timeout ?? PerBootTimeout, ExitCodeText, cancel);
+        _console.WaitForAsync(text, timeout ?? PerBootTimeout, cancel);
 
     /// <summary>
     /// Runs <paramref name="command"/> (a shell command line) as root in the guest over SSH.
@@ -277,22 +275,8 @@ public sealed partial class DebianBoard : IAsyncDisposable
     /// <summary>Runs <c>systemctl poweroff</c> in the guest and waits for QEMU to exit.</summary>
     public async Task PowerOffAsync(TimeSpan? timeout = null)
     {
-        var qemu = _qemu ?? throw new BoardException("the board was never started");
         await RunAsync("systemctl --no-block poweroff", TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        using var cts = new CancellationTokenSource(timeout ?? PerBootTimeout);
-        try
-        {
-            await qemu.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            throw Fail("QEMU did not exit (guest did not power off) in time");
-        }
-
-        if (_console.Pump is { } pump)
-        {
-            await pump.ConfigureAwait(false);
-        }
+        await _console.WaitForExitAsync(timeout ?? PerBootTimeout).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -313,28 +297,10 @@ public sealed partial class DebianBoard : IAsyncDisposable
     }
 
     /// <summary>Pulls the plug: SIGKILL to this board's QEMU, no guest shutdown.</summary>
-    public async Task<TimeSpan> PowerCutAsync()
-    {
-        var at = Elapsed;
-        await StopAsync().ConfigureAwait(false);
-        _console.Append("[harness: power cut]");
-        return at;
-    }
+    public Task<TimeSpan> PowerCutAsync() => _console.PowerCutAsync();
 
     /// <summary>Kills the QEMU process this board started, if it is still running.</summary>
-    public async Task StopAsync()
-    {
-        if (_qemu is { HasExited: false } qemu)
-        {
-            qemu.Kill(entireProcessTree: false);
-            await qemu.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        if (_console.Pump is { } pump)
-        {
-            await pump.ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync() => _console.StopAsync();
 
     /// <summary>
     /// Copies artifacts/appliance_*_amd64.deb (from <c>make deb</c>; or <paramref name="debPath"/>)
@@ -383,8 +349,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
     /// <summary>Stops QEMU; deletes the run directory, or keeps it with serial.log after a failure.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
-        _qemu?.Dispose();
+        await _console.DisposeAsync().ConfigureAwait(false);
         if (_failed)
         {
             var log = string.Join('\n', Lines().Select(l => l.ToString())) + "\n";
@@ -451,39 +416,11 @@ public sealed partial class DebianBoard : IAsyncDisposable
 
     private async Task<GuestResult> RunHostToolAsync(string tool, string[] args, TimeSpan timeout, string what)
     {
-        var psi = new ProcessStartInfo(ToolRunner.Which(tool) ?? tool)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        var clock = Stopwatch.StartNew();
-        using var p = Process.Start(psi) ?? throw new BoardException("could not start " + tool);
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: false);
-            await p.WaitForExitAsync().ConfigureAwait(false);
-            throw Fail($"{tool} \"{what}\" did not finish within {timeout.TotalSeconds:F0} s");
-        }
-
-        return new GuestResult(p.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed);
+        var run = await ToolRunner.RunAsync(tool, args, timeout).ConfigureAwait(false)
+            ?? throw Fail($"{tool} \"{what}\" did not finish within {timeout.TotalSeconds:F0} s");
+        return new GuestResult(run.Result.ExitCode, run.Result.StdOut, run.Result.StdErr, run.Took);
     }
 
-    private string ExitCodeText() => _qemu is { HasExited: true } q ? q.ExitCode.ToString(CultureInfo.InvariantCulture) : "?";
 
     [GeneratedRegex(@"APPLIANCE-DEBIAN-UP (\S+) ([0-9a-f-]{36})")]
     private static partial Regex UpLine();

@@ -118,6 +118,32 @@ public sealed class DebianGuest(DebianBoard board, Action<string> say) : IAsyncD
         }
     }
 
+    /// <summary>
+    /// Stages <paramref name="trial"/> with three tries and <c>--reboot</c>, and waits for
+    /// known-good (<see cref="Old"/>) to be up again after it failed. Fails unless the trial
+    /// kernel did boot and grubenv then names it failed with no trial left. Returns the time
+    /// from the staging command to known-good being up.
+    /// </summary>
+    public async Task<TimeSpan> StageExpectingRollbackAsync(string trial, TimeSpan bound, int minFirmwarePass = 0)
+    {
+        var clock = Stopwatch.StartNew();
+        await RebootIntoAsync($"appliance upgrade stage '{trial}' --tries 3 --reboot", Old, bound, minFirmwarePass).ConfigureAwait(false);
+        var took = clock.Elapsed;
+        Say($"known-good up {took.TotalSeconds:F1} s after the staging reboot");
+        if (board.Count($"Linux version {New}") < 1)
+        {
+            throw board.Fail("the trial kernel never booted");
+        }
+
+        var env = await GrubEnvAsync().ConfigureAwait(false);
+        if (Get(env, "appliance_failed") != trial || Get(env, "appliance_trial") != "")
+        {
+            throw board.Fail($"after the rollback grubenv should name '{trial}' failed and hold no trial; it has appliance_failed='{Get(env, "appliance_failed")}', appliance_trial='{Get(env, "appliance_trial")}'");
+        }
+
+        return took;
+    }
+
     /// <summary>Runs a command that reboots the guest (ssh may lose the connection) and waits until a boot of <paramref name="release"/> is up.</summary>
     public async Task<DebianUp> RebootIntoAsync(string command, string release, TimeSpan timeout, int minFirmwarePass = 0)
     {

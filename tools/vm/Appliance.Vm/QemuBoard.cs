@@ -21,7 +21,6 @@ public sealed class QemuBoard : IAsyncDisposable
     private readonly RepoLayout _layout;
     private readonly SerialConsole _console;
     private readonly string _runDir;
-    private Process? _qemu;
     private bool _failed;
 
     private QemuBoard(RepoLayout layout, BoardProfile profile, string runDir)
@@ -96,7 +95,7 @@ public sealed class QemuBoard : IAsyncDisposable
 
     public TimeSpan Elapsed => _console.Elapsed;
 
-    public bool IsRunning => _qemu is { HasExited: false };
+    public bool IsRunning => _console.IsRunning;
 
     /// <summary>Checks the host, then copies the pristine image to artifacts/vm/runs/&lt;runName&gt;/.</summary>
     public static QemuBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null, int? sshPort = null)
@@ -135,8 +134,7 @@ public sealed class QemuBoard : IAsyncDisposable
             "-drive", $"file={DiskPath},format=raw,if=virtio",
             "-device", _profile.WatchdogDevice,
         ];
-        _qemu = ToolRunner.StartPiped(_profile.QemuBinary, args);
-        _console.Attach(_qemu);
+        _console.Attach(ToolRunner.StartPiped(_profile.QemuBinary, args));
     }
 
     /// <summary>
@@ -145,59 +143,20 @@ public sealed class QemuBoard : IAsyncDisposable
     /// QEMU exits first.
     /// </summary>
     public Task<SerialLine> WaitForAsync(string text, TimeSpan? timeout = null, CancellationToken cancel = default) =>
-        _console.WaitForAsync(text, timeout ?? PerBootTimeout, ExitCodeText, cancel);
+        _console.WaitForAsync(text, timeout ?? PerBootTimeout, cancel);
 
     /// <summary>Waits for QEMU to exit on its own (guest power-off).</summary>
-    public async Task WaitForExitAsync(TimeSpan? timeout = null)
-    {
-        var qemu = _qemu ?? throw new BoardException("the board was never started");
-        using var cts = new CancellationTokenSource(timeout ?? PerBootTimeout);
-        try
-        {
-            await qemu.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            if (_console.Pump is { } pump)
-            {
-                await pump.ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw Fail("QEMU did not exit (guest did not power off) in time");
-        }
-
-        if (qemu.ExitCode != 0)
-        {
-            throw Fail($"QEMU exited with code {qemu.ExitCode}");
-        }
-    }
+    public Task WaitForExitAsync(TimeSpan? timeout = null) => _console.WaitForExitAsync(timeout ?? PerBootTimeout);
 
     /// <summary>Kills the QEMU process this board started, if it is still running.</summary>
-    public async Task StopAsync()
-    {
-        if (_qemu is { HasExited: false } qemu)
-        {
-            qemu.Kill(entireProcessTree: false);
-            await qemu.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        if (_console.Pump is { } pump)
-        {
-            await pump.ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync() => _console.StopAsync();
 
     /// <summary>
     /// Pulls the plug: kills QEMU at once (SIGKILL), with no guest shutdown.
     /// What the guest wrote to the virtual disk before stays (QEMU passes guest
     /// writes straight to the image file); guest page cache is lost.
     /// </summary>
-    public async Task<TimeSpan> PowerCutAsync()
-    {
-        var at = Elapsed;
-        await StopAsync().ConfigureAwait(false);
-        _console.Append("[harness: power cut]");
-        return at;
-    }
+    public Task<TimeSpan> PowerCutAsync() => _console.PowerCutAsync();
 
     /// <summary>How many serial lines so far contain <paramref name="text"/>.</summary>
     public int Count(string text) => _console.Count(text);
@@ -214,8 +173,7 @@ public sealed class QemuBoard : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
-        _qemu?.Dispose();
+        await _console.DisposeAsync().ConfigureAwait(false);
         var log = string.Join('\n', Lines().Select(l => l.ToString())) + "\n";
         if (_failed)
         {
@@ -252,5 +210,4 @@ public sealed class QemuBoard : IAsyncDisposable
         }
     }
 
-    private string ExitCodeText() => _qemu is { HasExited: true } q ? q.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
 }

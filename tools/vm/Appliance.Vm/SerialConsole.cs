@@ -10,7 +10,8 @@ namespace Appliance.Vm;
 /// the board first started and the boot number (one SeaBIOS banner per power-on or reset),
 /// answers GRUB's "Press any key to continue", and lets callers wait for a line.
 /// A board may attach several QEMU processes in turn (one per power-on); the clock, the
-/// lines, the boot count and the wait cursor carry over.
+/// lines, the boot count and the wait cursor carry over. The console owns the attached
+/// process: stopping, pulling the plug and waiting for power-off live here, once for both boards.
 /// </summary>
 public sealed partial class SerialConsole
 {
@@ -26,6 +27,7 @@ public sealed partial class SerialConsole
     private readonly Func<string, BoardException> _fail;
     private TaskCompletionSource _changed = NewSignal();
     private Task? _pump;
+    private Process? _qemu;
     private int _boots;
     private int _cursor;
 
@@ -54,24 +56,88 @@ public sealed partial class SerialConsole
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>Completes when the attached QEMU's stdout and stderr are both closed.</summary>
-    public Task? Pump => _pump;
-
     /// <summary>Starts pumping a freshly started QEMU (stdin, stdout and stderr redirected).</summary>
     public void Attach(Process qemu)
     {
+        _qemu?.Dispose();
+        _qemu = qemu;
         _clock.Start();
         _pump = Task.WhenAll(
             Task.Run(() => PumpStdout(qemu)),
             Task.Run(() => PumpStderr(qemu)));
     }
 
+    public bool IsRunning => _qemu is { HasExited: false };
+
+    /// <summary>QEMU's exit code once it has exited, else "?".</summary>
+    public string ExitCodeText() => _qemu is { HasExited: true } q ? q.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
+
+    /// <summary>Kills the attached QEMU if it still runs, and waits until its output is drained.</summary>
+    public async Task StopAsync()
+    {
+        if (_qemu is { HasExited: false } qemu)
+        {
+            qemu.Kill(entireProcessTree: false);
+            await qemu.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        if (_pump is { } pump)
+        {
+            await pump.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Pulls the plug: kills QEMU at once (SIGKILL), with no guest shutdown. What the guest
+    /// wrote to the virtual disk stays (QEMU passes guest writes straight to the image file);
+    /// the guest's page cache is lost. Returns when, on the console clock, the plug was pulled.
+    /// </summary>
+    public async Task<TimeSpan> PowerCutAsync()
+    {
+        var at = Elapsed;
+        await StopAsync().ConfigureAwait(false);
+        Append("[harness: power cut]");
+        return at;
+    }
+
+    /// <summary>Waits for QEMU to exit by itself (the guest powered off) and its output to drain; fails on timeout or a non-zero exit.</summary>
+    public async Task WaitForExitAsync(TimeSpan limit)
+    {
+        var qemu = _qemu ?? throw new BoardException("the board was never started");
+        using var cts = new CancellationTokenSource(limit);
+        try
+        {
+            await qemu.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw _fail("QEMU did not exit (guest did not power off) in time");
+        }
+
+        if (_pump is { } pump)
+        {
+            await pump.ConfigureAwait(false);
+        }
+
+        if (qemu.ExitCode != 0)
+        {
+            throw _fail($"QEMU exited with code {qemu.ExitCode}");
+        }
+    }
+
+    /// <summary>Stops QEMU and releases the process.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _qemu?.Dispose();
+    }
+
     /// <summary>
     /// Waits for the next serial line (after the previous match) containing
     /// <paramref name="text"/>. Fails with the serial tail on timeout, on a boot loop, or
-    /// when QEMU exits first (<paramref name="exitCode"/> names its exit code then).
+    /// when QEMU exits first.
     /// </summary>
-    public async Task<SerialLine> WaitForAsync(string text, TimeSpan limit, Func<string> exitCode, CancellationToken cancel = default)
+    public async Task<SerialLine> WaitForAsync(string text, TimeSpan limit, CancellationToken cancel = default)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -102,7 +168,7 @@ public sealed partial class SerialConsole
 
             if (stopped)
             {
-                throw _fail($"QEMU is not running (exit code {exitCode()}) while waiting for \"{text}\"");
+                throw _fail($"QEMU is not running (exit code {ExitCodeText()}) while waiting for \"{text}\"");
             }
 
             var left = limit - deadline.Elapsed;

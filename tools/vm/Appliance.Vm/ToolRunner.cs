@@ -13,7 +13,7 @@ public static class ToolRunner
     /// </summary>
     public static Process StartPiped(string file, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo(Which(file) ?? file)
+        var psi = new ProcessStartInfo(Resolve(file))
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -28,12 +28,35 @@ public static class ToolRunner
         return Process.Start(psi) ?? throw new BoardException("could not start " + psi.FileName);
     }
 
+    /// <summary>
+    /// Runs a host tool (ssh, scp) with stdin closed and output captured; null when it did not
+    /// finish within <paramref name="timeout"/> (it is killed then).
+    /// </summary>
+    public static async Task<(Result Result, TimeSpan Took)?> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        using var p = StartPiped(file, args);
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: false);
+            await p.WaitForExitAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        return (new Result(p.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false)), clock.Elapsed);
+    }
+
     public static Result Run(string file, params string[] args)
     {
-        // Bare names are looked up like Which does, so sbin tools (debugfs,
-        // e2fsck) run even when a non-root PATH lacks the sbin directories.
-        var resolved = file.Contains('/', StringComparison.Ordinal) ? file : Which(file) ?? file;
-        var psi = new ProcessStartInfo(resolved)
+        var psi = new ProcessStartInfo(Resolve(file))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -62,6 +85,13 @@ public static class ToolRunner
 
         return r.StdOut;
     }
+
+    /// <summary>
+    /// Bare names are looked up like <see cref="Which"/> does, so sbin tools (debugfs, e2fsck)
+    /// run even when a non-root PATH lacks the sbin directories.
+    /// </summary>
+    private static string Resolve(string file) =>
+        file.Contains('/', StringComparison.Ordinal) ? file : Which(file) ?? file;
 
     /// <summary>Finds an executable on PATH, also looking in the sbin directories a non-root PATH often lacks.</summary>
     public static string? Which(string name)
