@@ -14,7 +14,7 @@ packages=(
   time hyperfine watchdog stress-ng
   # GPIO character-device tools (gpioget) for the external-watchdog checks, and what
   # tools/vm/gpio-sim/build.sh needs to build gpio-sim for the guest kernel
-  gpiod linux-headers-amd64 linux-source-6.1 make xz-utils patch
+  gpiod libgpiod2 linux-headers-amd64 linux-source-6.1 make xz-utils patch
   # packaging tests: a Debian root to install the .deb into, unit verification, the man page
   # checks, and the Ansible rollout role
   debootstrap systemd groff-base man-db ansible-core

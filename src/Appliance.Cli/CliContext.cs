@@ -72,6 +72,11 @@ public sealed class CliContext
             Error.WriteLine($"appliance: {e.Message}");
             return ExitCodes.Usage;
         }
+        catch (Appliance.Linux.Native.MissingPackageException e)
+        {
+            Error.WriteLine($"appliance: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
     }
 }
 

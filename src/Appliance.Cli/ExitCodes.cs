@@ -14,6 +14,7 @@ public static class ExitCodes
     public const int Usage = 64;        // EX_USAGE
     public const int DataError = 65;    // EX_DATAERR
     public const int NoInput = 66;      // EX_NOINPUT
+    public const int Unavailable = 69;  // EX_UNAVAILABLE: a library or service Appliance needs is missing
     public const int Software = 70;     // EX_SOFTWARE
     public const int OsError = 71;      // EX_OSERR
     public const int CantCreate = 73;   // EX_CANTCREAT

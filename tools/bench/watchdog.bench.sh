@@ -141,6 +141,7 @@ printf '%-22s %6s KiB %9s ms/s %12s %15s ms (%s pets)\n' "watchdog(8) 5.16" "$c_
 r_rss=$(ratio "$a_rss" "$c_rss"); r_cpu=$(ratio "$a_cpu" "$c_cpu"); r_wk=$(ratio "$a_wk" "$c_wk"); r_gap=$(ratio "$a_gap" "$c_gap")
 printf '%-22s %9sx %13sx %11sx %21sx\n' "ratio (appliance/peer)" "$r_rss" "$r_cpu" "$r_wk" "$r_gap"
 # The issue's own goals: RSS <= 8 MiB; the largest gap within interval + 50 ms and no worse than the peer's.
+echo "appliance binary: $(stat -c %s "$app") bytes ($app)"
 echo "appliance RSS: ${a_rss0} KiB after start, ${a_rss} KiB after ${idle} s idle, ${a_rss2} KiB after the load; goal <= 8192 KiB: $(awk -v r="$a_rss2" 'BEGIN { print (r <= 8192 ? "met" : "NOT met") }')"
 echo "largest gap: $(awk -v g="$a_gap" -v c="$c_gap" 'BEGIN { print (g <= 1050 && g <= c ? "within 1 s + 50 ms and no worse than the peer: met" : "goal (<= 1050 ms and <= the peer) NOT met") }')"
 echo "(1 s interval, 5 checks each, ${idle} s idle window, ${load} s of stress-ng --cpu $(nproc) --vm 2 --vm-bytes 25%; device: a FIFO, see the header)"

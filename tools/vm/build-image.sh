@@ -55,7 +55,13 @@ appliance=${APPLIANCE_BIN:-$repo/artifacts/bin/appliance}
 # Modules the guest loads in init.sh, plus crc32c providers: ext4 asks the
 # crypto API for "crc32c" (fs/ext4/super.c), which is a module here.
 # e1000: the NIC of boards started with networking (appliance.net=1, tools/vm/README.md).
-modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog e1000"
+# i2c-stub + i2c-dev: the SMBus sensor the i2c-temperature scenario reads (init.sh i2c_stub_sensor).
+modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog e1000 i2c-stub i2c-dev"
+
+# System.Device.Gpio loads libgpiod at run time (dlopen of "libgpiod.so.2"), so ldd of the
+# binary does not list it; Debian's libgpiod2 ships it.
+libgpiod=/usr/lib/x86_64-linux-gnu/libgpiod.so.2
+[ -e "$libgpiod" ] || { echo "build-image: $libgpiod is missing; install the Debian package 'libgpiod2' (make deps)" >&2; exit 1; }
 
 # GRUB modules baked into core.img; nothing is loaded from /boot/grub later.
 grub_modules="biosdisk part_msdos ext2 normal configfile linux16 echo test loadenv sleep serial terminal halt reboot ls cat"
@@ -136,7 +142,7 @@ chmod 0600 "$ssh_dir/id_ed25519" "$ssh_dir/dropbear_ed25519_host_key"
 stamp=$(
   {
     for f in "$0" "$here/init.sh" "$here/grub.cfg.in" "$here/app-check.sh" "$here/appliance.conf" \
-      "$repo/grub/01_appliance" "$repo/grub/appliance.cfg" "$kernel" "$busybox" "$appliance" /usr/lib/grub/i386-pc/boot.img; do
+      "$repo/grub/01_appliance" "$repo/grub/appliance.cfg" "$kernel" "$busybox" "$appliance" "$libgpiod" /usr/lib/grub/i386-pc/boot.img; do
       sha256sum < "$f"
     done
     for m in $module_list; do echo "$m"; sha256sum < "$moddir/$m"; done
@@ -202,6 +208,9 @@ if ldd "$appliance" >/dev/null 2>&1; then
     cp -L "$lib" "$initrd$lib"
   done
 fi
+
+mkdir -p "$initrd$(dirname "$libgpiod")"
+cp -L "$libgpiod" "$initrd$libgpiod"
 
 # dropbear (see above): binary, its libraries (ldd), host key, root's authorized_keys.
 install -m 0755 "$ssh_dir/root/usr/sbin/dropbear" "$initrd/usr/sbin/dropbear"

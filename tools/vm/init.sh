@@ -179,10 +179,20 @@ watchdog_scenario() {
     gpio)
       gpio_sim_chip
       printf 'GpioChip=/dev/%s\nGpioLine=3\nGpioMode=toggle\n' "$gpiochip" >> "$conf" ;;
+    i2c-temp)
+      # One [Check:board-temp] section serves `appliance check` and, through HealthCheck=,
+      # the daemon. 25.0 degrees C first: the LM75's temperature register is big-endian,
+      # SMBus words travel low byte first, so word 0x0019 reads as 0x19 = 25.
+      i2c_stub_sensor
+      i2cset -y "$i2cbus" 0x48 0x00 0x0019 w || fail "i2cset 25 C"
+      printf 'HealthCheck=board-temp\nBuiltinChecks=fds\nGrace=3s\nCheckInterval=1s\n' >> "$conf"
+      printf '[Check:board-temp]\nType=i2c-temperature\nRequired=yes\nBus=%s\nAddress=0x48\nMaxCelsius=70\n' "$i2cbus" >> "$conf"
+      appliance --root / check > /tmp/check.out 2>&1
+      marker "wdt i2c check rc=$? at=25C $(tr '\n' ' ' < /tmp/check.out)" ;;
   esac
   # After a reset, the next boot reports (the daemon writes reset-cause.json as it starts).
   case "$1" in
-    kill|check-fail) appliance --root / env set next_entry=wdt-report >/dev/null || fail "env set next_entry" ;;
+    kill|check-fail|i2c-temp) appliance --root / env set next_entry=wdt-report >/dev/null || fail "env set next_entry" ;;
   esac
   mkdir -p /run
   appliance --root / watchdog run &
@@ -207,7 +217,10 @@ watchdog_scenario() {
       path=/sys/devices/platform/$gpiodev/$gpiochip/sim_gpio3/value
       values=""
       for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do values="$values$(cat "$path")"; sleep 0.25; done
-      marker "wdt gpio line=3 chip=$gpiochip values=$values"
+      # RSS once the daemon has settled (every check reported, start-up pages handed back), as
+      # the i2c-temp mode reads it: 8 s after start.
+      sleep 5
+      marker "wdt gpio line=3 chip=$gpiochip values=$values rss=$(grep VmRSS /proc/$daemon/status | tr -s ' ' | cut -d' ' -f2)kB"
       kill -TERM "$daemon"
       wait "$daemon"
       marker "wdt daemon stopped rc=$?"
@@ -226,6 +239,16 @@ watchdog_scenario() {
       marker "error still alive after the check failed"
       finish poweroff
       ;;
+    i2c-temp)
+      sleep 8
+      marker "wdt i2c healthy pid=$daemon alive=$([ -d /proc/$daemon ] && echo yes || echo no) rss=$(grep VmRSS /proc/$daemon/status | tr -s ' ' | cut -d' ' -f2)kB"
+      i2cset -y "$i2cbus" 0x48 0x00 0x005a w || fail "i2cset 90 C"
+      appliance --root / check > /tmp/check.out 2>&1
+      marker "wdt i2c check rc=$? at=90C $(tr '\n' ' ' < /tmp/check.out)"
+      sleep 60
+      marker "error still alive after the sensor went over the limit"
+      finish poweroff
+      ;;
     report)
       marker "wdt reset-cause $(tr -d '\n' < /var/lib/appliance/watchdog/reset-cause.json)"
       marker "wdt last-stop $(tr -d '\n' < /var/lib/appliance/watchdog/last-stop.json 2>/dev/null || echo none)"
@@ -235,6 +258,19 @@ watchdog_scenario() {
       finish poweroff
       ;;
   esac
+}
+
+# i2c-stub (Documentation/i2c/i2c-stub.rst): an SMBus adapter with a register-file chip at
+# 0x48, where an LM75 answers; i2c-dev gives it /dev/i2c-N. Sets i2cbus to N.
+i2c_stub_sensor() {
+  modprobe i2c-stub chip_addr=0x48 || fail "modprobe i2c-stub"
+  modprobe i2c-dev || fail "modprobe i2c-dev"
+  i2cbus=""
+  for a in /sys/class/i2c-adapter/i2c-*; do
+    [ "$(cat "$a/name")" = "SMBus stub driver" ] && i2cbus=${a##*/i2c-}
+  done
+  [ -n "$i2cbus" ] && [ -c "/dev/i2c-$i2cbus" ] || fail "no /dev/i2c-N for i2c-stub"
+  marker "i2c-stub bus=$i2cbus address=0x48"
 }
 
 # gpio-sim (tools/vm/gpio-sim, built into the image when available): one

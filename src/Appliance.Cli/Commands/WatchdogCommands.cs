@@ -59,14 +59,15 @@ public static class WatchdogCommands
         {
             if (parsed.GetValue(configOption) is { } explicitFile)
             {
-                return WatchdogConfig.Parse(File.ReadAllText(explicitFile), explicitFile);
+                // A file given by --config stands alone: HealthCheck= finds no [Check:NAME] there.
+                return WatchdogConfig.WithHealthChecks(WatchdogConfig.Parse(File.ReadAllText(explicitFile), explicitFile), []);
             }
 
             // The shared loader: appliance.conf, then appliance.conf.d/*.conf, each checked for
             // ownership and mode; its errors (in any section) stop the daemon as they stop every command.
             var loaded = ConfigLoader.Read(root);
-            loaded.Require();
-            return WatchdogConfig.Parse(loaded.Sources);
+            var sections = loaded.Require().BuiltinChecks;
+            return WatchdogConfig.WithHealthChecks(WatchdogConfig.Parse(loaded.Sources), sections);
         }
 
         var systemd = SystemdWatchdog.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);

@@ -93,6 +93,14 @@ internal static class ConfigSchema
             name => new ProcessAliveSettings(name),
             [new("PidFile", (c, v, d) => c with { PidFile = ConfigValues.AbsolutePath(v, d.PidFile) })],
             c => c.PidFile.Length == 0 ? ["needs PidFile="] : []),
+        [I2cTemperatureRule.Type] = Check<I2cTemperatureSettings>(
+            name => new I2cTemperatureSettings(name),
+            [
+                new("Bus", (c, v, d) => c with { Bus = ConfigValues.Integer(v, 0, 1023, d.Bus) }),
+                new("Address", (c, v, d) => c with { Address = ConfigValues.IntegerOrHex(v, I2cTemperatureRule.MinAddress, I2cTemperatureRule.MaxAddress, d.Address) }),
+                new("MaxCelsius", (c, v, _) => c with { MaxCelsius = ConfigValues.OptionalNumber(v, -55, 200) }),
+            ],
+            I2cTemperatureRule.Problems),
     };
 
     private static ICheckSchema Check<T>(Func<string, T> defaults, ConfigKey<T>[] keys, Func<T, IEnumerable<string>> validate)

@@ -43,6 +43,23 @@ internal static class ConfigValues
         return n;
     }
 
+    /// <summary>A whole number, decimal or with a 0x prefix in hex (as i2cdetect prints addresses).</summary>
+    public static int IntegerOrHex(string value, int min, int max, int defaultValue)
+    {
+        if (value.Length == 0)
+        {
+            return defaultValue;
+        }
+
+        bool hex = value.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+        if (!int.TryParse(hex ? value.AsSpan(2) : value, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
+        {
+            throw new ConfigValueException(string.Create(CultureInfo.InvariantCulture, $"expected a whole number from {min} to {max} (0x{min:x2} to 0x{max:x2})"));
+        }
+
+        return n;
+    }
+
     public static long? OptionalLong(string value, long min, long max)
     {
         if (value.Length == 0)

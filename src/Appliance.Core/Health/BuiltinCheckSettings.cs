@@ -9,6 +9,6 @@ namespace Appliance.Core.Health;
 /// <param name="Required">Whether a failure fails the boot (otherwise it is a warning).</param>
 public abstract record BuiltinCheckSettings(string Name, bool Enabled, bool Required)
 {
-    /// <summary>The <c>Type=</c> of the section: systemd, load, memory, fd, filesystem, freshness or process.</summary>
+    /// <summary>The <c>Type=</c> of the section: systemd, load, memory, fd, filesystem, freshness, process or i2c-temperature.</summary>
     public abstract string Type { get; }
 }

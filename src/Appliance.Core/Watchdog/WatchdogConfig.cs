@@ -30,6 +30,7 @@ public static class WatchdogConfig
         var settings = new WatchdogSettings();
         var devices = new List<DeviceSelector>();
         var checks = new List<CommandSpec>();
+        var healthChecks = new List<HealthCheckReference>();
         List<string>? builtins = null;
         string? gpioChip = null;
         uint? gpioLine = null;
@@ -125,6 +126,9 @@ public static class WatchdogConfig
                     case "Check":
                         if (value.Length == 0) { checks.Clear(); } else { checks.Add(Value(Command)); }
                         break;
+                    case "HealthCheck":
+                        if (value.Length == 0) { healthChecks.Clear(); } else { healthChecks.Add(new HealthCheckReference(Value(CheckSectionName), source, number)); }
+                        break;
                     case "BuiltinChecks":
                         builtins = Value(ParseBuiltins);
                         break;
@@ -150,7 +154,7 @@ public static class WatchdogConfig
                         settings = settings with { OomScoreAdjust = value.Length == 0 ? null : Value(v => Integer(v, -1000, 1000)) };
                         break;
                     case "GpioChip":
-                        gpioChip = value.Length == 0 ? null : value;
+                        gpioChip = value.Length == 0 ? null : Value(GpioChipPath.Parse);
                         break;
                     case "GpioLine":
                         gpioLine = (uint)Value(v => Integer(v, 0, 63));
@@ -190,9 +194,36 @@ public static class WatchdogConfig
             settings = settings with { Gpio = gpio with { Chip = gpioChip, Line = gpioLine.Value } };
         }
 
-        settings = settings with { Devices = devices, Checks = checks, BuiltinChecks = builtins ?? new List<string>(BuiltinChecks.All) };
+        settings = settings with { Devices = devices, Checks = checks, HealthCheckNames = healthChecks, BuiltinChecks = builtins ?? new List<string>(BuiltinChecks.All) };
         return Validate(settings, source, number);
     }
+
+    /// <summary>
+    /// Resolves <c>HealthCheck=NAME</c> to the <c>[Check:NAME]</c> sections of the same files
+    /// (<paramref name="sections"/>: ApplianceConfig.BuiltinChecks), so one sensor or limit is
+    /// written once and judged alike by the boot validator and the daemon. A name with no
+    /// section is an error; a disabled section is left out, as the validator leaves it out.
+    /// </summary>
+    public static WatchdogSettings WithHealthChecks(WatchdogSettings settings, IReadOnlyList<Health.BuiltinCheckSettings> sections)
+    {
+        var resolved = new List<Health.BuiltinCheckSettings>();
+        foreach (var (name, source, line) in settings.HealthCheckNames)
+        {
+            var section = sections.Find(c => c.Name == name)
+                ?? throw new WatchdogConfigException(source, line, $"HealthCheck={name} names no [Check:{name}] section in appliance.conf or its drop-ins; add one (Type= and its limits) or remove the key");
+            if (section.Enabled)
+            {
+                resolved.Add(section);
+            }
+        }
+
+        return settings with { HealthChecks = resolved };
+    }
+
+    private static string CheckSectionName(string value) =>
+        value.AsSpan().IndexOfAny(" \t[]=") < 0
+            ? value
+            : throw new FormatException($"expected the NAME of a [Check:NAME] section, got '{value}'");
 
     /// <summary>Cross-key rules, checked after the whole section is read.</summary>
     private static WatchdogSettings Validate(WatchdogSettings s, string source, int lastLine)

@@ -48,7 +48,7 @@ public enum GpioPetMode
 /// <summary>An external watchdog chip whose kick input is a GPIO line.</summary>
 public sealed record GpioWatchdogSettings
 {
-    /// <summary>The GPIO character device, e.g. <c>/dev/gpiochip0</c>.</summary>
+    /// <summary>The GPIO character device, <c>/dev/gpiochipN</c> (<see cref="GpioChipPath"/>).</summary>
     public required string Chip { get; init; }
 
     public required uint Line { get; init; }
@@ -84,13 +84,16 @@ public sealed record StatusLedSettings(string? SysfsName, string? GpioChip, uint
             int colon = value.LastIndexOf(':');
             if (colon > 5 && uint.TryParse(value[(colon + 1)..], out uint line))
             {
-                return new StatusLedSettings(null, value[5..colon], line);
+                return new StatusLedSettings(null, GpioChipPath.Parse(value[5..colon]), line);
             }
         }
 
         throw new FormatException($"expected led:NAME, gpio:CHIP:LINE or none, got '{value}'");
     }
 }
+
+/// <summary><c>HealthCheck=NAME</c> and where it was written, for the error when no <c>[Check:NAME]</c> exists.</summary>
+public sealed record HealthCheckReference(string Name, string Source, int Line);
 
 /// <summary>The built-in failure-avoidance checks: they catch a machine on its way to failing, before a hang.</summary>
 public static class BuiltinChecks
@@ -138,6 +141,12 @@ public sealed record WatchdogSettings
 
     /// <summary>External health checks, each run directly, each on its own thread.</summary>
     public IReadOnlyList<CommandSpec> Checks { get; init; } = [];
+
+    /// <summary><c>HealthCheck=NAME</c>, in order: <c>[Check:NAME]</c> sections the daemon runs too.</summary>
+    public IReadOnlyList<HealthCheckReference> HealthCheckNames { get; init; } = [];
+
+    /// <summary>The sections <see cref="HealthCheckNames"/> resolved to (WatchdogConfig.WithHealthChecks); enabled ones only.</summary>
+    public IReadOnlyList<Health.BuiltinCheckSettings> HealthChecks { get; init; } = [];
 
     public IReadOnlyList<string> BuiltinChecks { get; init; } = Watchdog.BuiltinChecks.All;
 

@@ -56,22 +56,10 @@ public sealed class GpioWatchdog(IGpioOutput line, GpioWatchdogSettings settings
     public void Dispose() => line.Dispose();
 }
 
-/// <summary>A GPIO output line.</summary>
+/// <summary>A GPIO output line; values are logical (true = active). <see cref="GpioOutput"/> is the real one.</summary>
 public interface IGpioOutput : IDisposable
 {
     bool Value { get; }
 
     void Set(bool value);
-}
-
-/// <summary>The real line behind <see cref="IGpioOutput"/>.</summary>
-public sealed class GpioOutput(GpioLine line) : IGpioOutput
-{
-    public bool Value => line.Value;
-
-    public void Set(bool value) => line.Set(value);
-
-    public override string ToString() => line.ToString();
-
-    public void Dispose() => line.Dispose();
 }

@@ -45,6 +45,7 @@ public static class BuiltinChecks
         FilesystemSettings s => new FilesystemCheck(s),
         FreshnessSettings s => new FreshnessCheck(s),
         ProcessAliveSettings s => new ProcessAliveCheck(s),
+        I2cTemperatureSettings s => new I2cTemperatureCheck(s),
         _ => throw new ArgumentException($"no built-in check of type {settings.Type}", nameof(settings)),
     };
 }

@@ -13,9 +13,6 @@ namespace Appliance.Linux.Watchdog;
 /// <summary>The real machine behind <see cref="IWatchdogPlatform"/>, every path under <c>root</c>.</summary>
 public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
 {
-    /// <summary>The consumer label the GPIO lines carry (gpioinfo shows it).</summary>
-    public const string Consumer = "appliance-watchdog";
-
     private readonly string _root;
     private readonly string _boardsDirectory;
     private readonly IFileSteps _steps;
@@ -95,9 +92,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
                         result.Add(existing);
                     }
 
-                    string chip = Path.Combine(_root, gpio.Chip.TrimStart('/'));
-                    var line = GpioLine.RequestOutput(chip, gpio.Line, Consumer, initial: false, gpio.ActiveLow);
-                    var target = new GpioWatchdog(new GpioOutput(line), gpio);
+                    var target = new GpioWatchdog(GpioOutput.Request(_root, gpio.Chip, gpio.Line, initial: false, gpio.ActiveLow), gpio);
                     opened.Add(target);
                     result.Add(target);
                 }
@@ -154,6 +149,11 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         foreach (var c in settings.Checks)
         {
             checks.Add(new CommandCheck(c, settings.CheckTimeout, settings.OutputLimitBytes));
+        }
+
+        foreach (var section in settings.HealthChecks)
+        {
+            checks.Add(new HealthCheckProbe(section, _root, settings.CheckTimeout, _time));
         }
 
         return checks;
@@ -321,8 +321,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         }
         else if (wanted?.GpioChip is { } chip)
         {
-            var line = GpioLine.RequestOutput(Path.Combine(_root, chip.TrimStart('/')), wanted.GpioLine, Consumer + "-led", initial: false, activeLow: false);
-            _led = new StatusLedWriter(null, new GpioOutput(line));
+            _led = new StatusLedWriter(null, GpioOutput.Request(_root, chip, wanted.GpioLine, initial: false, activeLow: false));
         }
     }
 

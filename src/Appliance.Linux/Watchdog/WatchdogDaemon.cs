@@ -367,7 +367,7 @@ public sealed class WatchdogDaemon
         {
             targets = _platform.ReconcileTargets(settings, old.Targets.Filter(t => t.Kind != "systemd"), log);
         }
-        catch (Exception e) when (e is WatchdogSelectionException or FileProblemException or IOException)
+        catch (Exception e) when (e is WatchdogSelectionException or FileProblemException or IOException or Native.MissingPackageException)
         {
             log.WriteLine($"appliance: reload failed, keeping the running configuration: {e.Message}");
             return;

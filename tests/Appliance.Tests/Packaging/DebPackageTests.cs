@@ -43,6 +43,8 @@ public sealed class DebPackageTests(DebFixture fixture) : IClassFixture<DebFixtu
         Assert.Matches(@"(?m)^Architecture: amd64$", control);
         Assert.Matches(@"(?m)^Depends: .*\blibc6 \(>= 2\.\d+\).*$", control);
         Assert.Matches(@"(?m)^Depends: .*\bgrub-common\b.*$", control);
+        // GpioController's libgpiod driver loads libgpiod.so.2 (issue 12).
+        Assert.Matches(@"(?m)^Depends: .*\blibgpiod2\b.*$", control);
         Assert.Matches(@"_[0-9][^_]*_amd64\.deb$", fixture.Deb);
 
         string listing = Tools.Ok(Tools.Run(Slow, "dpkg-deb", "--contents", fixture.Deb)).StdoutText;

@@ -11,7 +11,7 @@ public sealed class InstallTreeTests : IDisposable
     private static readonly string[] WatchdogKeys =
     [
         "Device", "Board", "Timeout", "Pretimeout", "PretimeoutGovernor", "Interval", "MagicCloseOnStop", "Grace", "Repair", "RepairTimeout",
-        "CheckInterval", "CheckTimeout", "Check", "BuiltinChecks", "MaxTemperature", "MaxCorrectedErrorsPerInterval", "MaxFileDescriptorPercent",
+        "CheckInterval", "CheckTimeout", "Check", "HealthCheck", "BuiltinChecks", "MaxTemperature", "MaxCorrectedErrorsPerInterval", "MaxFileDescriptorPercent",
         "OutputLimitBytes", "RealtimePriority", "LockMemory", "OomScoreAdjust", "GpioChip", "GpioLine", "GpioMode", "GpioPulse", "GpioTimeout",
         "GpioActiveLow", "StatusLed",
     ];
@@ -20,7 +20,7 @@ public sealed class InstallTreeTests : IDisposable
     [
         "Tries", "ValidateDeadlineSec", "ArmKexec", "RebootOnFailure", "Directory", "TimeoutSec", "OutputLimitBytes", "MaxParallel",
         "Type", "Enabled", "Required", "AllowDegraded", "MaxLoad1", "MaxLoad5", "MaxLoad15", "MinAvailableMiB", "MinAvailablePercent",
-        "MaxUsedPercent", "Path", "MinFreeMiB", "MinFreePercent", "WriteProbe", "MaxAgeSec", "PidFile",
+        "MaxUsedPercent", "Path", "MinFreeMiB", "MinFreePercent", "WriteProbe", "MaxAgeSec", "PidFile", "Bus", "Address", "MaxCelsius",
     ];
 
     private readonly TempDir _dest = new();
@@ -123,7 +123,7 @@ public sealed class InstallTreeTests : IDisposable
     [Fact]
     public void ShippedConfig_EveryExampleUncommented_BothParsersAcceptIt()
     {
-        string uncommented = Regex.Replace(ShippedConfig, @"(?m)^#(\[[A-Za-z:]+\]|[A-Za-z0-9]+=.+)$", "$1");
+        string uncommented = Regex.Replace(ShippedConfig, @"(?m)^#(\[[A-Za-z:-]+\]|[A-Za-z0-9]+=.+)$", "$1");
         Assert.True(uncommented.Split('\n').Count(l => Regex.IsMatch(l, "^[A-Za-z0-9]+=")) > 40, uncommented);
 
         var loaded = Load(uncommented);
@@ -132,6 +132,7 @@ public sealed class InstallTreeTests : IDisposable
         var settings = WatchdogConfig.Parse(loaded.Sources);
         Assert.Equal("/dev/gpiochip0", settings.Gpio!.Chip);
         Assert.Contains(loaded.Config!.BuiltinChecks, c => c.Name == "var");
+        Assert.Contains(loaded.Config!.BuiltinChecks, c => c is Appliance.Core.Health.I2cTemperatureSettings { Name: "board-temp", Address: 0x48 });
     }
 
     [Fact]

@@ -46,7 +46,7 @@ Version: $version
 Architecture: $arch
 Maintainer: Appliance maintainers <appliance@localhost>
 Installed-Size: $size
-Depends: libc6 (>= 2.34), grub-common, procps
+Depends: libc6 (>= 2.34), grub-common, procps, libgpiod2
 Recommends: grub2-common
 Suggests: kexec-tools
 Section: admin

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Makes DIR a fresh Debian bookworm root (debootstrap minbase plus grub-common, systemd and
-# procps) to install the .deb into: the package tests' chroot. Runs as root.
+# Makes DIR a fresh Debian bookworm root (debootstrap minbase plus grub-common, systemd,
+# procps and libgpiod2, which the .deb depends on) to install the .deb into: the package
+# tests' chroot. Runs as root.
 # Usage: tools/packaging/deb/test-root.sh DIR [CACHE]   (CACHE default: artifacts/debootstrap)
-# The first call downloads the packages into CACHE/bookworm-minbase.tgz (debootstrap
+# The first call downloads the packages into CACHE/bookworm-KEY-minbase.tgz (debootstrap
 # --make-tarball, about 20 s), installs them once (--unpack-tarball, about 40 s) and keeps
-# the installed tree as CACHE/bookworm-root.tar; every later call only extracts that.
+# the installed tree as CACHE/bookworm-KEY-root.tar; every later call only extracts that.
 set -euo pipefail
 
 dir=${1:?usage: test-root.sh DIR [CACHE]}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${2:-$(cd "$here/../../.." && pwd)/artifacts/debootstrap}
 suite=bookworm
-include=grub-common,systemd,procps
-debs=$cache/$suite-minbase.tgz
-tree=$cache/$suite-root.tar
+include=grub-common,systemd,procps,libgpiod2
+# Keyed by the package list, so adding a package never reuses a root built without it.
+key=$(printf '%s' "$include" | sha256sum | cut -c1-12)
+debs=$cache/$suite-$key-minbase.tgz
+tree=$cache/$suite-$key-root.tar
 
 [ "$(id -u)" -eq 0 ] || { echo "test-root: debootstrap and chroot need root" >&2; exit 77; }
 command -v debootstrap >/dev/null || { echo "test-root: install debootstrap (make deps)" >&2; exit 69; }

@@ -121,8 +121,47 @@ public static partial class BoardScenarios
         run.Expect(seen.Contains('0') && seen.Contains('1'), $"the GPIO watchdog line should toggle while the daemon runs, sampled every 250 ms: {values.Text}");
         await board.WaitForAsync(Markers.WatchdogDaemonStopped).ConfigureAwait(false);
         await PowerOffAsync(board).ConfigureAwait(false);
-        run.Say($"boot {values.Boot}: {Markers.From(chip, "gpio-sim")}; sim_gpio3/value sampled every 250 ms: {seen}");
+        var rss = Markers.ValueAfter(values, "rss=");
+        run.Say($"boot {values.Boot}: {Markers.From(chip, "gpio-sim")}; sim_gpio3/value sampled every 250 ms: {seen}; daemon RSS {rss} with libgpiod loaded");
         run.Observed["values"] = seen;
+        run.Observed["rss"] = rss;
+        return run.Finish();
+    }
+
+    /// <summary>
+    /// Issue 12: an LM75 on i2c-stub, read through System.Device.I2c, as [Check:board-temp]
+    /// (MaxCelsius=70) for `appliance check` and, through HealthCheck=board-temp, the daemon.
+    /// At 25 °C both pass and the daemon pets; at 90 °C the check fails, the daemon stops
+    /// petting on purpose and the i6300esb resets the VM; the next boot's last-stop.json says why.
+    /// </summary>
+    public static async Task<ScenarioResult> WatchdogI2cTemperatureAsync(QemuBoard board, Action<string> say)
+    {
+        var run = new Run(WatchdogI2cTemperature, board, say);
+        board.GrubEnv.Stage(new Dictionary<string, string?> { ["next_entry"] = "wdt-i2c-temp" });
+        board.Start();
+        await WaitBootAsync(board, "wdt-i2c-temp").ConfigureAwait(false);
+        var bus = await board.WaitForAsync(Markers.I2cStubBus).ConfigureAwait(false);
+        var cool = await board.WaitForAsync(Markers.WatchdogI2cCheck).ConfigureAwait(false);
+        run.Expect(Markers.ValueAfter(cool, "rc=") == "0" && cool.Text.Contains("25.0", StringComparison.Ordinal),
+            $"`appliance check` should pass with the sensor at 25 °C and show the reading: {cool.Text}");
+        var healthy = await board.WaitForAsync(Markers.WatchdogI2cHealthy, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        run.Expect(Markers.ValueAfter(healthy, "alive=") == "yes" && board.Boots == 1,
+            $"the daemon should keep petting while the sensor reads 25 °C: {healthy.Text}");
+        var hot = await board.WaitForAsync(Markers.WatchdogI2cCheck).ConfigureAwait(false);
+        run.Expect(Markers.ValueAfter(hot, "rc=") == "1" && hot.Text.Contains("MaxCelsius=70", StringComparison.Ordinal),
+            $"`appliance check` should fail with the sensor at 90 °C and name the limit: {hot.Text}");
+        var stop = await board.WaitForAsync(Markers.WatchdogStoppingOnPurpose, TimeSpan.FromSeconds(40)).ConfigureAwait(false);
+        var reset = await board.WaitForAsync(QemuBoard.FirmwareBanner, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var latency = reset.Elapsed - stop.Elapsed;
+        var limit = TimeSpan.FromSeconds(DaemonTimeoutSeconds) + ResetSlack;
+        run.Expect(latency <= limit, $"the reset came {latency.TotalSeconds:F1} s after the daemon stopped petting, more than {limit.TotalSeconds:F0} s");
+        run.Say($"boot {stop.Boot}: {Markers.From(bus, "i2c-stub")}; 25 °C: check rc 0, daemon petting (RSS {Markers.ValueAfter(healthy, "rss=")}); 90 °C: \"{Markers.From(stop, "appliance: ")}\"; reset {latency.TotalSeconds:F1} s later");
+
+        var report = await ReportAsync(board, run).ConfigureAwait(false);
+        run.Expect(report.LastStop.Contains("MaxCelsius=70", StringComparison.Ordinal), $"last-stop.json should name the sensor's limit: {report.LastStop}");
+        run.Say($"boot {report.Boot}: last-stop.json {report.LastStop}");
+        run.Observed["last_stop"] = report.LastStop;
+        run.Observed["reset_latency_s"] = latency.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
         return run.Finish();
     }
 

@@ -33,6 +33,7 @@ public static partial class BoardScenarios
     public const string WatchdogDaemonKilled = "watchdog-daemon-killed";
     public const string WatchdogCheckFails = "watchdog-check-fails";
     public const string WatchdogGpio = "watchdog-gpio";
+    public const string WatchdogI2cTemperature = "watchdog-i2c-temperature";
     public const string KexecPanicRescue = "kexec-panic-rescue";
     public const string KexecNoReservation = "kexec-no-reservation";
     public const string KexecDisarm = "kexec-disarm";
@@ -63,7 +64,8 @@ public static partial class BoardScenarios
         [WatchdogDaemonPets] = "`appliance watchdog run` pets the i6300esb and softdog (Timeout=5) for 30 s: one boot, info/status read back 5 s for both; SIGTERM with the magic close disarms",
         [WatchdogDaemonKilled] = "SIGKILL of the daemon: the i6300esb resets the VM within the timeout; the next boot's reset-cause.json says \"watchdog reset\" (bootstatus 32)",
         [WatchdogCheckFails] = "a failing Check= (Grace=3s, Repair=/bin/true) makes the daemon stop petting on purpose: last-stop.json says why and the VM resets",
-        [WatchdogGpio] = "the daemon pets a gpio-sim line (GpioMode=toggle): the line's level read back from sysfs toggles",
+        [WatchdogGpio] = "the daemon pets a gpio-sim line (GpioMode=toggle) through System.Device.Gpio: the line's level read back from sysfs toggles",
+        [WatchdogI2cTemperature] = "an LM75 on i2c-stub as [Check:board-temp] Type=i2c-temperature (MaxCelsius=70): at 25 °C `appliance check` passes and the daemon pets; at 90 °C the check fails, the daemon stops petting and the VM resets",
         [KexecPanicRescue] = "a trial armed by the validator (ArmKexec, crashkernel=256M) panics during its checks: the rescue kernel saves the panic, rejects the trial and reboots; known-good's status names the panic",
         [KexecNoReservation] = "`appliance kexec arm` on a kernel without crashkernel= exits 78 naming crashkernel=256M; kexec_crash_loaded stays 0",
         [KexecDisarm] = "`appliance kexec arm` then `disarm` on a kernel with crashkernel=256M: loaded 1, then 0",
@@ -86,6 +88,7 @@ public static partial class BoardScenarios
         WatchdogDaemonKilled => WatchdogDaemonKilledAsync(board, say),
         WatchdogCheckFails => WatchdogCheckFailsAsync(board, say),
         WatchdogGpio => WatchdogGpioAsync(board, say),
+        WatchdogI2cTemperature => WatchdogI2cTemperatureAsync(board, say),
         KexecPanicRescue => KexecPanicRescueAsync(board, say),
         KexecNoReservation => KexecArmAsync(board, say, KexecNoReservation),
         KexecDisarm => KexecArmAsync(board, say, KexecDisarm),

@@ -58,6 +58,9 @@ public static class Markers
     public const string WatchdogLastStop = "APPLIANCE-MARKER: wdt last-stop ";
     public const string WatchdogGpioValues = "APPLIANCE-MARKER: wdt gpio ";
     public const string GpioSimChip = "APPLIANCE-MARKER: gpio-sim dev=";
+    public const string I2cStubBus = "APPLIANCE-MARKER: i2c-stub bus=";
+    public const string WatchdogI2cCheck = "APPLIANCE-MARKER: wdt i2c check ";
+    public const string WatchdogI2cHealthy = "APPLIANCE-MARKER: wdt i2c healthy ";
 
     /// <summary>The daemon's stderr (WatchdogDaemon.StopOnPurpose).</summary>
     public const string WatchdogStoppingOnPurpose = "appliance: stopping petting on purpose";

@@ -224,7 +224,7 @@ public sealed class ConfigParserTests
     public void Parse_CheckWithoutType_ErrorListsTypes()
     {
         Assert.Equal(
-            "appliance.conf:1: [Check:data] needs Type= (one of fd, filesystem, freshness, load, memory, process, systemd)",
+            "appliance.conf:1: [Check:data] needs Type= (one of fd, filesystem, freshness, i2c-temperature, load, memory, process, systemd)",
             Errors(Parse("[Check:data]\nPath=/data\n")));
     }
 
@@ -244,6 +244,8 @@ public sealed class ConfigParserTests
 
     [Theory]
     [InlineData("[Check:data]\nType=filesystem\n", "appliance.conf:2: [Check:data] needs Path= (the mount point to check)")]
+    [InlineData("[Check:t]\nType=i2c-temperature\nMaxCelsius=70\n", "appliance.conf:3: [Check:t] needs Bus= (the N of /dev/i2c-N; i2cdetect -l lists them)")]
+    [InlineData("[Check:t]\nType=i2c-temperature\nBus=1\n", "appliance.conf:3: [Check:t] needs MaxCelsius= (the temperature above which the machine is not healthy)")]
     [InlineData("[Check:beat]\nType=freshness\nPath=/x\n", "appliance.conf:3: [Check:beat] needs MaxAgeSec=")]
     [InlineData("[Check:d]\nType=process\n", "appliance.conf:2: [Check:d] needs PidFile=")]
     public void Parse_CheckMissingItsSubject_ErrorAtLastLineOfSection(string text, string expected)
@@ -296,5 +298,36 @@ public sealed class ConfigParserTests
 
         Assert.Equal(2, e.Message.Split('\n').Length);
         Assert.StartsWith("appliance.conf:2: ", e.Message);
+    }
+
+    [Theory]
+    [InlineData("0x4a", 0x4a)]
+    [InlineData("0X4A", 0x4a)]
+    [InlineData("74", 74)]
+    [InlineData("", 0x48)]
+    public void Parse_I2cTemperatureAddress_DecimalOrHex(string address, int expected)
+    {
+        ConfigParseResult r = Parse($"[Check:board]\nType=i2c-temperature\nBus=1\nAddress={address}\nMaxCelsius=70.5\n");
+
+        Assert.Equal("", Errors(r));
+        var s = Setting<I2cTemperatureSettings>(r.Config!, "board");
+        Assert.Equal(expected, s.Address);
+        Assert.Equal(1, s.Bus);
+        Assert.Equal(70.5, s.MaxCelsius);
+    }
+
+    [Theory]
+    [InlineData("0x78")]
+    [InlineData("0x02")]
+    [InlineData("0x")]
+    [InlineData("0x4g")]
+    [InlineData("-1")]
+    public void Parse_I2cTemperatureAddressOutsideSevenBitClientRange_NamesTheRange(string address)
+    {
+        ConfigParseResult r = Parse($"[Check:board]\nType=i2c-temperature\nBus=1\nAddress={address}\nMaxCelsius=70\n");
+
+        Assert.Null(r.Config);
+        Assert.Contains("appliance.conf:4:", Errors(r));
+        Assert.Contains("0x03 to 0x77", Errors(r));
     }
 }

@@ -103,6 +103,9 @@ public sealed class WatchdogConfigTests
     [InlineData("Timeout=10\nPretimeout=10", "Pretimeout=10 must be less than Timeout=10")]
     [InlineData("GpioChip=/dev/gpiochip0", "GpioChip is set but GpioLine is not")]
     [InlineData("StatusLed=blue", "StatusLed: expected led:NAME, gpio:CHIP:LINE or none")]
+    [InlineData("GpioChip=/sys/class/gpio/gpiochip0\nGpioLine=1", "t:2: GpioChip: expected a GPIO chip as /dev/gpiochipN")]
+    [InlineData("StatusLed=gpio:gpiochip0:3", "expected a GPIO chip as /dev/gpiochipN")]
+    [InlineData("HealthCheck=a b", "t:2: HealthCheck: expected the NAME of a [Check:NAME] section")]
     public void Parse_BadValue_NamesLineAndWhatIsAccepted(string body, string expected)
     {
         var e = Assert.Throws<WatchdogConfigException>(() => WatchdogConfig.Parse("[Watchdog]\n" + body + "\n", "t"));
@@ -161,5 +164,39 @@ public sealed class WatchdogConfigDropInTests
         var e = Assert.Throws<WatchdogConfigException>(() => WatchdogConfig.Parse([("main.conf", "[Watchdog]\n"), ("d/x.conf", "[Watchdog]\n\nGrace=never\n")]));
 
         Assert.StartsWith("d/x.conf:3:", e.Message);
+    }
+
+    [Fact]
+    public void WithHealthChecks_NamedSections_ResolveInOrderSkippingDisabled()
+    {
+        var s = WatchdogConfig.Parse("[Watchdog]\nHealthCheck=board-temp\nHealthCheck=app\nHealthCheck=off\n", "t");
+        Appliance.Core.Health.BuiltinCheckSettings[] sections =
+        [
+            new Appliance.Core.Health.ProcessAliveSettings("app", PidFile: "/run/app.pid"),
+            new Appliance.Core.Health.I2cTemperatureSettings("board-temp", Bus: 1, MaxCelsius: 70),
+            new Appliance.Core.Health.ProcessAliveSettings("off", Enabled: false, PidFile: "/run/off.pid"),
+        ];
+
+        var resolved = WatchdogConfig.WithHealthChecks(s, sections);
+
+        Assert.Equal(["board-temp", "app"], resolved.HealthChecks.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void WithHealthChecks_NoSuchSection_NamesFileLineAndSection()
+    {
+        var s = WatchdogConfig.Parse("[Watchdog]\nDevice=/dev/watchdog0\nHealthCheck=board-temp\n", "/etc/appliance/watchdog.conf");
+
+        var e = Assert.Throws<WatchdogConfigException>(() => WatchdogConfig.WithHealthChecks(s, []));
+
+        Assert.StartsWith("/etc/appliance/watchdog.conf:3: HealthCheck=board-temp names no [Check:board-temp] section", e.Message);
+    }
+
+    [Fact]
+    public void Parse_EmptyHealthCheck_ClearsTheListSoFar()
+    {
+        var s = WatchdogConfig.Parse([("a.conf", "[Watchdog]\nHealthCheck=x\n"), ("b.conf", "[Watchdog]\nHealthCheck=\nHealthCheck=y\n")]);
+
+        Assert.Equal(["y"], s.HealthCheckNames.Select(h => h.Name));
     }
 }

@@ -207,4 +207,40 @@ public sealed class WatchdogCliTests
         Assert.Contains("modprobe softdog", r.Stderr);
     }
 
+    [Fact]
+    public void Run_HealthCheckNamesNoSection_ExitsConfigNamingFileAndLine()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddBootId(root);
+        string config = root.Write("etc/appliance/appliance.conf", "[Check:board-temp]\nType=i2c-temperature\nBus=1\nMaxCelsius=70\n[Watchdog]\nBoard=none\nHealthCheck=board-tmp\n");
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "run");
+
+        Assert.Equal(ExitCodes.Config, r.ExitCode);
+        Assert.Contains($"{config}:7: HealthCheck=board-tmp names no [Check:board-tmp] section", r.Stderr);
+    }
+
+    /// <summary>
+    /// The shipped binary on a machine without libgpiod2: libgpiod.so.2 is hidden by a bind mount
+    /// of /dev/null in a private mount namespace, so the loader finds a file it cannot load.
+    /// </summary>
+    [Fact]
+    public void Run_GpioWatchdogWithoutLibgpiod_Exits69NamingThePackage()
+    {
+        Appliance.Tests.Packaging.Tools.RequireRoot("a private mount namespace (unshare -m)");
+        string unshare = Appliance.Tests.Packaging.Tools.Require("unshare", "util-linux");
+        const string Library = "/usr/lib/x86_64-linux-gnu/libgpiod.so.2";
+        Assert.True(File.Exists(Library), $"{Library} is missing: install libgpiod2 (make deps)");
+        using var root = new TempDir();
+        FakeTrees.AddBootId(root);
+        root.Write("dev/gpiochip0", "");
+        root.Write("etc/appliance/appliance.conf", "[Watchdog]\nBoard=none\nGpioChip=/dev/gpiochip0\nGpioLine=3\n");
+
+        var r = ProcessRunner.Run(unshare, "--mount", "--propagation", "private", "/bin/sh", "-c",
+            "mount --bind /dev/null \"$(readlink -f \"$1\")\" && exec \"$2\" --root \"$3\" watchdog run", "sh", Library, ApplianceBinary.Program, root.Path);
+
+        Assert.True(r.ExitCode == 69, r.ToString());
+        Assert.Contains("/dev/gpiochip0: GPIO lines are driven through libgpiod.so.2, which is not installed; install the libgpiod2 package (apt install libgpiod2)", r.Stderr);
+    }
+
 }
