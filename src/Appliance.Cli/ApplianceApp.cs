@@ -110,11 +110,11 @@ public sealed class ApplianceApp
     {
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--root")
+            if (args[i] == CliContext.RootOptionName)
             {
                 i++;
             }
-            else if (!args[i].StartsWith("--root=", StringComparison.Ordinal))
+            else if (!args[i].StartsWith(CliContext.RootOptionName + "=", StringComparison.Ordinal))
             {
                 return args[i];
             }

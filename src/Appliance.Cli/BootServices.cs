@@ -29,7 +29,7 @@ public sealed class BootServices
         Root = root;
         Env = new GrubEnvFile(GrubEnvFile.DefaultPath(root), context.FileSteps, context.Time);
         Kernel = new KernelInfo(root);
-        Journal = new BootJournal(Path.Combine(root, "var/lib/appliance/boots"), context.FileSteps, context.Error);
+        Journal = new BootJournal(StatePaths.Under(root, StatePaths.Boots), context.FileSteps, context.Error);
     }
 
     public string Root { get; }

@@ -23,13 +23,21 @@ public sealed class CliContext
     public IFileSteps FileSteps { get; }
 
     /// <summary>Every path Appliance reads or writes is resolved under this directory, so tests and image builders can work on a tree that is not the running system.</summary>
-    public Option<string> RootOption { get; } = new("--root")
+    public const string RootOptionName = "--root";
+
+    public Option<string> RootOption { get; } = new(RootOptionName)
     {
         Description = "Resolve every system path under DIR instead of /",
         HelpName = "DIR",
         DefaultValueFactory = _ => "/",
         Recursive = true,
     };
+
+    /// <summary>The <c>--root</c> a command was given (default <c>/</c>): the one place it is read.</summary>
+    public string Root(ParseResult parsed) => parsed.GetValue(RootOption) ?? "/";
+
+    /// <summary>Every command's <c>--json</c>: one JSON object on stdout (System.Text.Json source generation, Appliance.Core.Json).</summary>
+    public static Option<bool> JsonOption(string description = "Print one JSON object") => new("--json") { Description = description };
 
     /// <summary>Runs a command body, reporting any error the way every command does.</summary>
     public int Guarded(Func<int> body)

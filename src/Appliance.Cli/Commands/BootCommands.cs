@@ -17,7 +17,7 @@ public static class BootCommands
         var validate = new Command("validate", "Work out how this boot came about, run the health checks, then commit the trial or roll it back") { deadline, noReboot };
         validate.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var settings = services.Config.Boot;
             var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : settings.ValidateDeadline;
             return Validate(context, services, limit, reboot: settings.RebootOnFailure && !parsed.GetValue(noReboot));
@@ -26,7 +26,7 @@ public static class BootCommands
         var markGood = new Command("mark-good", "Commit the running trial without running the checks");
         markGood.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var (state, kind, running) = services.Assess();
             if (!state.HasTrial)
             {
@@ -44,7 +44,7 @@ public static class BootCommands
         var markBad = new Command("mark-bad", "Reject the trial: the known-good entry boots next") { rebootOption };
         markBad.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var (state, kind, running) = services.Assess();
             if (!state.HasTrial)
             {
@@ -66,7 +66,7 @@ public static class BootCommands
         var watch = new Command("deadline", "On a trial boot, wait until it is validated; past [Boot] TrialDeadlineSec from power-on, reject the trial and reboot into known-good (appliance-trial-deadline.service)") { noReboot };
         watch.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             return Deadline(context, services, services.Config.Boot.TrialDeadline, reboot: !parsed.GetValue(noReboot));
         }));
 

@@ -12,12 +12,12 @@ public static class CheckCommand
 {
     public static Command Build(CliContext context)
     {
-        var json = new Option<bool>("--json") { Description = "Print the health report as one JSON object" };
+        var json = CliContext.JsonOption("Print the health report as one JSON object");
         var deadline = new Option<int?>("--deadline") { Description = "Seconds all checks may take (default: [Boot] ValidateDeadlineSec)", HelpName = "SEC" };
         var check = new Command("check", "Run the health checks (checks.d and built-ins) and report; exit 1 when a required check fails") { json, deadline };
         check.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : services.Config.Boot.ValidateDeadline;
             var report = new HealthCheckRunner(context.Time).RunAll(services.Config, services.Root, limit, CancellationToken.None);
             if (parsed.GetValue(json))

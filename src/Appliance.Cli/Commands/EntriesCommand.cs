@@ -12,10 +12,7 @@ public static class EntriesCommand
 {
     public static Command Build(CliContext context)
     {
-        var jsonOption = new Option<bool>("--json")
-        {
-            Description = "Print {\"entries\":[...]} with path, title, id, kernel, initrd, args and conditional for each entry",
-        };
+        var jsonOption = CliContext.JsonOption("Print {\"entries\":[...]} with path, title, id, kernel, initrd, args and conditional for each entry");
         var configOption = new Option<string?>("--config")
         {
             Description = "The grub.cfg to read (default: <root>/boot/grub/grub.cfg, or <root>/boot/grub2/grub.cfg). Taken as given, not under --root.",
@@ -29,7 +26,7 @@ public static class EntriesCommand
         };
         entries.SetAction(parsed => context.Guarded(() =>
         {
-            string root = parsed.GetValue(context.RootOption) ?? "/";
+            string root = context.Root(parsed);
             Menu menu = MenuReader.Read(root, parsed.GetValue(configOption));
             if (parsed.GetValue(jsonOption))
             {

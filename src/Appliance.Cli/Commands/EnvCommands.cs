@@ -24,12 +24,12 @@ public static class EnvCommands
 
         GrubEnvFile Open(ParseResult parsed)
         {
-            string root = parsed.GetValue(context.RootOption) ?? "/";
+            string root = context.Root(parsed);
             string path = parsed.GetValue(fileOption) ?? GrubEnvFile.DefaultPath(root);
             return new GrubEnvFile(path, context.FileSteps, context.Time);
         }
 
-        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object of name to value, in file order" };
+        var jsonOption = CliContext.JsonOption("Print one JSON object of name to value, in file order");
         var list = new Command("list", "List the variables, one name=value per line, in file order") { jsonOption };
         list.SetAction(parsed => context.Guarded(() =>
         {

@@ -20,7 +20,7 @@ public static class KexecCommands
     {
         var kexec = new Command("kexec", "Arm the known-good kernel as the crash kernel for a trial boot, and report on it");
         var dryRunOption = new Option<bool>("--dry-run") { Description = "Check and print the plan (kernel, initrd, command line) without loading anything" };
-        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var jsonOption = CliContext.JsonOption();
 
         var armEntry = new Argument<string?>("ENTRY") { Description = "Menu entry to load as the crash kernel (default: grubenv's appliance_good)", Arity = ArgumentArity.ZeroOrOne };
         var arm = new Command("arm", "Load ENTRY with kexec_file_load(KEXEC_FILE_ON_CRASH) as the rescue kernel a panic jumps to") { armEntry, dryRunOption };
@@ -90,7 +90,7 @@ public static class KexecCommands
                 throw new UsageException($"--panic must be 0 or more seconds (0 waits forever), not {seconds}");
             }
 
-            var result = PanicPolicy.Apply(Root(context, parsed), new PanicSettings(PanicTimeout: seconds), context.FileSteps, context.Time);
+            var result = PanicPolicy.Apply(context.Root(parsed), new PanicSettings(PanicTimeout: seconds), context.FileSteps, context.Time);
             PrintPolicy(context, "set", result);
             return ExitCodes.Ok;
         }));
@@ -98,7 +98,7 @@ public static class KexecCommands
         var restore = new Command("restore", "Put back the values 'panic-policy apply' saved on this boot");
         restore.SetAction(parsed => Run(context, () =>
         {
-            PrintPolicy(context, "restored", PanicPolicy.Restore(Root(context, parsed), context.FileSteps));
+            PrintPolicy(context, "restored", PanicPolicy.Restore(context.Root(parsed), context.FileSteps));
             return ExitCodes.Ok;
         }));
 
@@ -116,7 +116,7 @@ public static class KexecCommands
             DefaultValueFactory = _ => 64 * 1024,
         };
         var releaseOption = new Option<bool>("--release") { Description = "Delete the pstore records once saved" };
-        var forensics = new Command("forensics", "Save the last kernel's crash report from pstore and /proc/vmcore under /var/lib/appliance/forensics and print excerpts") { limitOption, releaseOption };
+        var forensics = new Command("forensics", $"Save the last kernel's crash report from pstore and /proc/vmcore under {Appliance.Linux.Files.StatePaths.Forensics} and print excerpts") { limitOption, releaseOption };
         forensics.SetAction(parsed => Run(context, () =>
         {
             int limit = parsed.GetValue(limitOption);
@@ -125,7 +125,7 @@ public static class KexecCommands
                 throw new UsageException($"--limit must be at least 256 bytes, not {limit}");
             }
 
-            var result = Forensics.Collect(Root(context, parsed), limit, context.FileSteps);
+            var result = Forensics.Collect(context.Root(parsed), limit, context.FileSteps);
             foreach (string note in result.Notes)
             {
                 context.Error.WriteLine($"appliance: note: {note}");
@@ -192,11 +192,10 @@ public static class KexecCommands
         _ => ExitCodes.OsError,
     };
 
-    internal static string Root(CliContext context, ParseResult parsed) => parsed.GetValue(context.RootOption) ?? "/";
 
     internal static KexecService Service(CliContext context, ParseResult parsed)
     {
-        string root = Root(context, parsed);
+        string root = context.Root(parsed);
         return new KexecService(root, new LinuxKexecLoader(root, context.Error), context.FileSteps, context.Time);
     }
 

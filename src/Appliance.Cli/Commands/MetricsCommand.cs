@@ -9,6 +9,8 @@ using Appliance.Linux.Grubenv;
 using Appliance.Linux.Journal;
 using Appliance.Linux.Watchdog;
 
+using static Appliance.Core.Errno;
+
 namespace Appliance.Cli.Commands;
 
 /// <summary><c>appliance metrics</c>: the boot journal, the trial state and the watchdog's counters in Prometheus' text format, for node_exporter's textfile collector.</summary>
@@ -18,8 +20,6 @@ public static class MetricsCommand
     public const string FileName = "appliance.prom";
 
     // errno values (asm-generic/errno-base.h) the textfile directory commonly gives.
-    private const int EACCES = 13;
-    private const int EROFS = 30;
 
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -36,7 +36,7 @@ public static class MetricsCommand
         var metrics = new Command("metrics", "Print or write Prometheus metrics: boot attempts, rollbacks by reason, check failures, trial state, last reset cause, watchdog pets") { textfile };
         metrics.SetAction(parsed => context.Guarded(() =>
         {
-            string root = parsed.GetValue(context.RootOption)!;
+            string root = context.Root(parsed);
             string text = PrometheusText.Format(ApplianceMetrics.Build(Read(context, root)));
             if (parsed.GetValue(textfile) is not { } directory)
             {
@@ -73,27 +73,15 @@ public static class MetricsCommand
         {
             throw new FileProblemException(FileProblemKind.Busy, directory, e.Message, e);
         }
-        catch (Appliance.Linux.Native.SystemError e) when (e.Errno == EROFS)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.ReadOnlyFilesystem, e.Path, "the filesystem is read-only", e);
-        }
-        catch (Appliance.Linux.Native.SystemError e) when (e.Errno == EACCES)
-        {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, e.Path, $"{e.Call}: permission denied; run as root or as node_exporter's textfile owner", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, $"permission denied ({e.Message})", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, e.Message, e);
+            throw FileProblems.From(e, path, "run as root or as node_exporter's textfile owner");
         }
     }
 
     private static MetricsInput Read(CliContext context, string root)
     {
-        var journal = new BootJournal(Path.Combine(root, "var/lib/appliance/boots"), context.FileSteps, context.Error);
+        var journal = new BootJournal(StatePaths.Under(root, StatePaths.Boots), context.FileSteps, context.Error);
         var env = new GrubEnvFile(GrubEnvFile.DefaultPath(root), context.FileSteps, context.Time);
         var files = new WatchdogFiles(root, context.FileSteps);
         return new MetricsInput(journal.All(), TrialActive(env), files.ReadResetCause(), ReadCounters(files.StatePath));

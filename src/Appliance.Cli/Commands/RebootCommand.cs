@@ -24,7 +24,7 @@ public static class RebootCommand
 
         reboot.SetAction(parsed => KexecCommands.Run(context, () =>
         {
-            string root = KexecCommands.Root(context, parsed);
+            string root = context.Root(parsed);
             string? entry = parsed.GetValue(entryArgument);
             bool dryRun = parsed.GetValue(dryRunOption);
             if (!parsed.GetValue(kexecOption))

@@ -11,9 +11,9 @@ public static class StatusCommand
 {
     public static Command Build(CliContext context)
     {
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var json = CliContext.JsonOption();
         var status = new Command("status", "Show the trial state, the known-good entry and the last boots, with any rollback and its reason") { json };
-        status.SetAction(parsed => context.Guarded(() => Print(context, parsed.GetValue(context.RootOption)!, parsed.GetValue(json))));
+        status.SetAction(parsed => context.Guarded(() => Print(context, context.Root(parsed), parsed.GetValue(json))));
         return status;
     }
 

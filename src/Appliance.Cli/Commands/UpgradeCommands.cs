@@ -20,7 +20,7 @@ public static class UpgradeCommands
     public static Command Build(CliContext context)
     {
         var upgrade = new Command("upgrade", "Stage a kernel as a trial, then commit or abort it");
-        var json = new Option<bool>("--json") { Description = "Print the result as one JSON object" };
+        var json = CliContext.JsonOption("Print the result as one JSON object");
 
         var entry = new Argument<string>("ENTRY") { Description = "The menu entry to try: an id, a title, an index or a '>'-joined submenu path (see 'appliance entries')" };
         var tries = new Option<int?>("--tries") { Description = "How many boots the trial gets before GRUB returns to known-good (1-9; default [Boot] Tries, 3)" };
@@ -28,7 +28,7 @@ public static class UpgradeCommands
         var stage = new Command("stage", "Stage ENTRY as a trial with N tries; the known-good entry stays the way back") { entry, tries, reboot, json };
         stage.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var menu = services.Menu;
             RequireGrubContract(menu);
             var trial = menu.Pinned(Resolve(menu, parsed.GetRequiredValue(entry)));
@@ -64,12 +64,12 @@ public static class UpgradeCommands
         }));
 
         var status = new Command("status", "Show the trial state and how the last trial ended") { json };
-        status.SetAction(parsed => context.Guarded(() => StatusCommand.Print(context, parsed.GetValue(context.RootOption)!, parsed.GetValue(json))));
+        status.SetAction(parsed => context.Guarded(() => StatusCommand.Print(context, context.Root(parsed), parsed.GetValue(json))));
 
         var commit = new Command("commit", "Make the running trial the known-good, default entry (what 'boot validate' does when checks pass)");
         commit.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var (state, kind, _) = services.Assess();
             if (!state.HasTrial)
             {
@@ -85,7 +85,7 @@ public static class UpgradeCommands
         var abort = new Command("abort", "Drop the staged trial; the known-good entry boots next");
         abort.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var (state, kind, _) = services.Assess();
             if (!state.HasTrial)
             {
@@ -105,7 +105,7 @@ public static class UpgradeCommands
         var pin = new Command("pin", "Record ENTRY (default: the running entry) as known-good: GRUB boots it whenever no trial runs, whatever kernel is newest") { pinEntry, ifUnset };
         pin.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, parsed.GetValue(context.RootOption)!);
+            var services = new BootServices(context, context.Root(parsed));
             var state = Appliance.Core.Boot.TrialState.From(services.Env.Read());
             if (parsed.GetValue(ifUnset) && state.Good is not null)
             {

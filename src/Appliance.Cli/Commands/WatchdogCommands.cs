@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Appliance.Core.Collections;
+using Appliance.Core.Config;
 using Appliance.Core.Json;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Config;
@@ -21,7 +22,7 @@ public static class WatchdogCommands
     public static Command Build(CliContext context)
     {
         var watchdog = new Command("watchdog", "Pet hardware, GPIO and systemd watchdogs while the machine is healthy");
-        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var jsonOption = CliContext.JsonOption();
 
         var configOption = new Option<string?>("--config")
         {
@@ -37,10 +38,10 @@ public static class WatchdogCommands
         run.SetAction(parsed => context.Guarded(() => Run(context, parsed, configOption, boardsOption)));
 
         var status = new Command("status", "Show the daemon's state: last pet, targets, health, last reset cause, last deliberate stop") { jsonOption };
-        status.SetAction(parsed => context.Guarded(() => Status(context, parsed.GetValue(context.RootOption) ?? "/", parsed.GetValue(jsonOption))));
+        status.SetAction(parsed => context.Guarded(() => Status(context, context.Root(parsed), parsed.GetValue(jsonOption))));
 
         var info = new Command("info", "Show each watchdog device from sysfs (without opening it: opening arms it)") { jsonOption };
-        info.SetAction(parsed => context.Guarded(() => Info(context, parsed.GetValue(context.RootOption) ?? "/", parsed.GetValue(jsonOption))));
+        info.SetAction(parsed => context.Guarded(() => Info(context, context.Root(parsed), parsed.GetValue(jsonOption))));
 
         watchdog.Subcommands.Add(run);
         watchdog.Subcommands.Add(status);
@@ -50,7 +51,7 @@ public static class WatchdogCommands
 
     private static int Run(CliContext context, ParseResult parsed, Option<string?> configOption, Option<string?> boardsOption)
     {
-        string root = parsed.GetValue(context.RootOption) ?? "/";
+        string root = context.Root(parsed);
         string config = parsed.GetValue(configOption) ?? Path.Combine(root, DefaultConfig) + " (or a drop-in in appliance.conf.d)";
         string boards = parsed.GetValue(boardsOption) ?? BoardProfiles.DefaultDirectory(root);
         var log = context.Error;
@@ -59,15 +60,13 @@ public static class WatchdogCommands
         {
             if (parsed.GetValue(configOption) is { } explicitFile)
             {
-                // A file given by --config stands alone: HealthCheck= finds no [Check:NAME] there.
-                return WatchdogConfig.WithHealthChecks(WatchdogConfig.Parse(File.ReadAllText(explicitFile), explicitFile), []);
+                // A file given by --config stands alone: HealthCheck= finds [Check:NAME] only there.
+                return ConfigParser.Parse([(explicitFile, File.ReadAllText(explicitFile))]).Require().Watchdog;
             }
 
             // The shared loader: appliance.conf, then appliance.conf.d/*.conf, each checked for
             // ownership and mode; its errors (in any section) stop the daemon as they stop every command.
-            var loaded = ConfigLoader.Read(root);
-            var sections = loaded.Require().BuiltinChecks;
-            return WatchdogConfig.WithHealthChecks(WatchdogConfig.Parse(loaded.Sources), sections);
+            return ConfigLoader.Read(root).Require().Watchdog;
         }
 
         var systemd = SystemdWatchdog.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId);
@@ -100,9 +99,13 @@ public static class WatchdogCommands
             daemon.Run(stop.Token);
             return ExitCodes.Ok;
         }
-        catch (WatchdogConfigException e)
+        catch (ConfigException e)
         {
-            log.WriteLine($"appliance: {e.Message}");
+            foreach (var error in e.Diagnostics)
+            {
+                log.WriteLine($"appliance: {error}");
+            }
+
             return ExitCodes.Config;
         }
         catch (FileNotFoundException e)

@@ -42,10 +42,7 @@ public sealed record ChecksConfig
     public int MaxParallel { get; init; } = 4;
 }
 
-/// <summary>
-/// Everything in <c>appliance.conf</c> and its drop-ins that boot validation uses, validated.
-/// The <c>[Watchdog]</c> section belongs to the watchdog daemon (Appliance.Core.Watchdog.WatchdogConfig).
-/// </summary>
+/// <summary>Everything in <c>appliance.conf</c> and its drop-ins, validated.</summary>
 public sealed record ApplianceConfig
 {
     /// <summary>The checks that exist without any configuration; a <c>[Check:NAME]</c> section with the same name changes them.</summary>
@@ -65,4 +62,7 @@ public sealed record ApplianceConfig
 
     /// <summary>Every built-in check, in name order, enabled or not.</summary>
     public IReadOnlyList<BuiltinCheckSettings> BuiltinChecks { get; init; } = DefaultBuiltinChecks;
+
+    /// <summary><c>[Watchdog]</c>: what <c>appliance watchdog run</c> pets and judges.</summary>
+    public Watchdog.WatchdogSettings Watchdog { get; init; } = new();
 }

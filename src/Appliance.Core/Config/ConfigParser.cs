@@ -20,17 +20,16 @@ public sealed record ConfigParseResult(ApplianceConfig? Config, IReadOnlyList<Co
 /// key and ignores it, every unknown section or key, bad value or stray line here is an error
 /// and the whole configuration is refused: a misspelt <c>Triess=1</c> must not silently leave a
 /// trial kernel three tries. Ignored are only <c>X-</c> sections and keys, which
-/// systemd.syntax(7) leaves to other programs, and <c>[Watchdog]</c>, which the watchdog
-/// daemon's own parser checks just as strictly.
+/// systemd.syntax(7) leaves to other programs. Every section, <c>[Watchdog]</c> included, is
+/// read by this one grammar with the value syntax of <see cref="ConfigValues"/>.
 /// </summary>
 public static partial class ConfigParser
 {
     public const string CheckSectionPrefix = "Check:";
 
-    private static readonly string[] FixedSections = ["Boot", "Checks"];
+    public const string WatchdogSection = "Watchdog";
 
-    /// <summary>Sections in the same files that other parts of Appliance parse and check themselves: [Watchdog] is the watchdog daemon's (Appliance.Core.Watchdog.WatchdogConfig).</summary>
-    private static readonly string[] ForeignSections = ["Watchdog"];
+    private static readonly string[] FixedSections = ["Boot", "Checks", WatchdogSection];
 
     /// <param name="files">(path, text) of the main file then the drop-ins, in the order they apply: later files win, key by key.</param>
     public static ConfigParseResult Parse(IEnumerable<(string Path, string Text)> files)
@@ -45,17 +44,19 @@ public static partial class ConfigParser
 
         foreach (IniSection s in sections)
         {
-            if (!FixedSections.Contains(s.Name) && !ForeignSections.Contains(s.Name) && !s.Name.StartsWith(CheckSectionPrefix, StringComparison.Ordinal) && !s.Name.StartsWith("X-", StringComparison.Ordinal))
+            if (!FixedSections.Contains(s.Name) && !s.Name.StartsWith(CheckSectionPrefix, StringComparison.Ordinal) && !s.Name.StartsWith("X-", StringComparison.Ordinal))
             {
-                diagnostics.Add(new(ConfigSeverity.Error, s.File, s.Line, $"unknown section [{s.Name}]{Suggest.Hint(s.Name, [.. FixedSections, .. ForeignSections, "Check:NAME"])}"));
+                diagnostics.Add(new(ConfigSeverity.Error, s.File, s.Line, $"unknown section [{s.Name}]{Suggest.Hint(s.Name, [.. FixedSections, "Check:NAME"])}"));
             }
         }
 
+        var checks = BuildChecks();
         var config = new ApplianceConfig
         {
             Boot = Applier("Boot").Apply(ConfigSchema.Boot, new BootConfig()),
             Checks = Applier("Checks").Apply(ConfigSchema.Checks, new ChecksConfig()),
-            BuiltinChecks = BuildChecks(),
+            BuiltinChecks = checks,
+            Watchdog = Applier(WatchdogSection).Apply(WatchdogSchema.Create(checks), WatchdogDraft.Defaults).Build(),
         };
 
         bool ok = !diagnostics.Exists(d => d.Severity == ConfigSeverity.Error);

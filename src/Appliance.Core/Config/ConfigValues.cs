@@ -28,14 +28,18 @@ internal static class ConfigValues
         _ => throw new ConfigValueException("expected yes or no"),
     };
 
-    public static int Integer(string value, int min, int max, int defaultValue)
+    public static int Integer(string value, int min, int max, int defaultValue) => OptionalInteger(value, min, max) ?? defaultValue;
+
+    /// <summary>A whole number in [min, max], signed only where the range has negative numbers; empty is null.</summary>
+    public static int? OptionalInteger(string value, int min, int max)
     {
         if (value.Length == 0)
         {
-            return defaultValue;
+            return null;
         }
 
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
+        var style = min < 0 ? NumberStyles.AllowLeadingSign : NumberStyles.None;
+        if (!int.TryParse(value, style, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
         {
             throw new ConfigValueException($"expected a whole number from {min} to {max}");
         }
@@ -202,6 +206,52 @@ internal static class ConfigValues
         }
 
         return "/" + string.Join('/', parts);
+    }
+
+    /// <summary>
+    /// A program and its arguments: whitespace separates, double quotes group, a backslash inside
+    /// quotes escapes the next character. Nothing is expanded: commands run by execve, without a
+    /// shell or a PATH search, so the program must be an absolute path.
+    /// </summary>
+    public static Watchdog.CommandSpec Command(string value)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        bool quoted = false;
+        bool inWord = false;
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (quoted)
+            {
+                if (c == '"') { quoted = false; }
+                else if (c == '\\' && i + 1 < value.Length) { word.Append(value[++i]); }
+                else { word.Append(c); }
+            }
+            else if (c == '"') { quoted = true; inWord = true; }
+            else if (char.IsWhiteSpace(c))
+            {
+                if (inWord) { words.Add(word.ToString()); word.Clear(); inWord = false; }
+            }
+            else { word.Append(c); inWord = true; }
+        }
+
+        if (quoted)
+        {
+            throw new ConfigValueException("unterminated quote");
+        }
+
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+
+        if (words.Count == 0 || !words[0].StartsWith('/'))
+        {
+            throw new ConfigValueException("expected an absolute program path and its arguments (commands run without a shell or PATH search)");
+        }
+
+        return new Watchdog.CommandSpec(words[0], words.GetRange(1, words.Count - 1));
     }
 
     private static string Show(TimeSpan t) =>

@@ -194,13 +194,13 @@ public static class KexecCommandLines
     }
 }
 
-/// <summary>The command-line words Appliance writes, shared with Appliance.Linux.Kernel.KernelInfo.</summary>
+/// <summary>The command-line words Appliance writes, and Appliance.Linux.Kernel.KernelInfo looks for.</summary>
 public static class KernelInfoWords
 {
     /// <summary>Parameter name of <see cref="RescueToken"/>.</summary>
     public const string Rescue = "appliance.rescue";
 
-    /// <summary>Marks a kernel Appliance loaded as the crash kernel; equal to KernelInfo.RescueToken.</summary>
+    /// <summary>Marks a kernel Appliance loaded as the crash kernel.</summary>
     public const string RescueToken = Rescue + "=1";
 }
 

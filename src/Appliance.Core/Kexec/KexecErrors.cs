@@ -1,3 +1,5 @@
+using static Appliance.Core.Errno;
+
 namespace Appliance.Core.Kexec;
 
 /// <summary>What a kexec call was doing when it failed; the same errno means different things for each.</summary>
@@ -50,22 +52,6 @@ public sealed record KexecPolicy(string? Lockdown, bool? LoadDisabled, bool IsRo
 /// <summary>errno of kexec_file_load and reboot(LINUX_REBOOT_CMD_KEXEC) to <see cref="KexecProblem"/>.</summary>
 public static class KexecErrors
 {
-    // include/uapi/asm-generic/errno-base.h and errno.h; x86_64 and arm64 both use these.
-    public const int EPERM = 1;
-    public const int ENOENT = 2;
-    public const int ENOEXEC = 8;
-    public const int EBADF = 9;
-    public const int ENOMEM = 12;
-    public const int EBUSY = 16;
-    public const int EINVAL = 22;
-    public const int EFBIG = 27;
-    public const int ENOSYS = 38;
-    public const int ENODATA = 61;
-    public const int EBADMSG = 74;
-    public const int EADDRNOTAVAIL = 99;
-    public const int ENOKEY = 126;
-    public const int EKEYREJECTED = 129;
-
     /// <param name="errno">The error the call returned.</param>
     /// <param name="operation">What was being done.</param>
     /// <param name="kernel">The kernel image path, for messages.</param>

@@ -92,9 +92,6 @@ public sealed record StatusLedSettings(string? SysfsName, string? GpioChip, uint
     }
 }
 
-/// <summary><c>HealthCheck=NAME</c> and where it was written, for the error when no <c>[Check:NAME]</c> exists.</summary>
-public sealed record HealthCheckReference(string Name, string Source, int Line);
-
 /// <summary>The built-in failure-avoidance checks: they catch a machine on its way to failing, before a hang.</summary>
 public static class BuiltinChecks
 {
@@ -106,7 +103,8 @@ public static class BuiltinChecks
 }
 
 /// <summary>
-/// Everything <c>appliance watchdog run</c> is configured with: the <c>[Watchdog]</c> section.
+/// Everything <c>appliance watchdog run</c> is configured with: the <c>[Watchdog]</c> section
+/// (Appliance.Core.Config.WatchdogSchema reads it).
 /// Defaults are chosen so that an empty section pets the board's watchdog safely.
 /// </summary>
 public sealed record WatchdogSettings
@@ -142,10 +140,7 @@ public sealed record WatchdogSettings
     /// <summary>External health checks, each run directly, each on its own thread.</summary>
     public IReadOnlyList<CommandSpec> Checks { get; init; } = [];
 
-    /// <summary><c>HealthCheck=NAME</c>, in order: <c>[Check:NAME]</c> sections the daemon runs too.</summary>
-    public IReadOnlyList<HealthCheckReference> HealthCheckNames { get; init; } = [];
-
-    /// <summary>The sections <see cref="HealthCheckNames"/> resolved to (WatchdogConfig.WithHealthChecks); enabled ones only.</summary>
+    /// <summary><c>HealthCheck=NAME</c>, in order: the enabled <c>[Check:NAME]</c> sections the daemon runs too.</summary>
     public IReadOnlyList<Health.BuiltinCheckSettings> HealthChecks { get; init; } = [];
 
     public IReadOnlyList<string> BuiltinChecks { get; init; } = Watchdog.BuiltinChecks.All;

@@ -32,7 +32,7 @@ public sealed class DirectoryLock : IDisposable
             }
 
             int errno = Marshal.GetLastPInvokeError();
-            if (errno != Libc.EWOULDBLOCK && errno != Libc.EINTR)
+            if (errno != Errno.EWOULDBLOCK && errno != Errno.EINTR)
             {
                 Libc.close(fd);
                 throw new SystemError("flock", directory, errno);

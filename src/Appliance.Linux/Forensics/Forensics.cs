@@ -26,7 +26,7 @@ public sealed record ForensicsResult(IReadOnlyList<string> Files, IReadOnlyList<
 /// </summary>
 public static class Forensics
 {
-    public const string Directory = "/var/lib/appliance/forensics";
+    public const string Directory = StatePaths.Forensics;
 
     /// <summary>Longest excerpt put in a journal record: the record is read whole by 'appliance status'.</summary>
     public const int ExcerptChars = 2048;
@@ -184,13 +184,9 @@ public static class Forensics
             writer.Replace(path, Encoding.ASCII.GetBytes(text + "\n"), FileMode600);
             return path;
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; run as root", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, e.Message, e);
+            throw FileProblems.From(e, path);
         }
     }
 

@@ -177,29 +177,9 @@ public sealed class GrubEnvFile
         {
             return action();
         }
-        catch (FileProblemException)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw;
-        }
-        catch (SystemError e) when (e.Errno == Libc.EROFS)
-        {
-            throw new FileProblemException(FileProblemKind.ReadOnlyFilesystem, e.Path, "the filesystem is read-only; remount it read-write (mount -o remount,rw) and try again", e);
-        }
-        catch (SystemError e) when (e.Errno == Libc.EACCES)
-        {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, e.Path, $"{e.Call}: permission denied; run as root", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, Path, $"permission denied ({e.Message}); run as root", e);
-        }
-        catch (IOException e) when (e.HResult == Libc.EROFS || e.Message.Contains("Read-only file system", StringComparison.Ordinal))
-        {
-            throw new FileProblemException(FileProblemKind.ReadOnlyFilesystem, Path, "the filesystem is read-only; remount it read-write (mount -o remount,rw) and try again", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, Path, e.Message, e);
+            throw FileProblems.From(e, Path);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 
+using static Appliance.Core.Errno;
+
 namespace Appliance.Linux.Health;
 
 /// <summary>
@@ -40,10 +42,6 @@ internal static unsafe partial class HealthNative
     public const int SigInfoSize = 128;
     public const int SigInfoPidOffset = 16;
 
-    // include/uapi/asm-generic/errno-base.h
-    public const int EINTR = 4;
-    public const int ESRCH = 3;
-    public const int ECHILD = 10;
 
     /// <summary>statvfs.f_flag: ST_RDONLY (include/linux/statfs.h, bits/statvfs.h).</summary>
     public const ulong ST_RDONLY = 1;

@@ -275,7 +275,7 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
                 return PipeState.Data;
             }
 
-            return n < 0 && Marshal.GetLastPInvokeError() == HealthNative.EINTR ? PipeState.Idle : PipeState.Closed;
+            return n < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR ? PipeState.Idle : PipeState.Closed;
         }
     }
 
@@ -287,7 +287,7 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
         if (HealthNative.waitid(HealthNative.P_PID, (uint)pid, info, HealthNative.WEXITED | HealthNative.WNOHANG | HealthNative.WNOWAIT) != 0)
         {
             // ECHILD: somebody else reaped it; it is gone either way.
-            return Marshal.GetLastPInvokeError() != HealthNative.EINTR;
+            return Marshal.GetLastPInvokeError() != Errno.EINTR;
         }
 
         // With WNOHANG, si_pid stays 0 while the child runs (waitid(2)).
@@ -318,7 +318,7 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
                 {
                     status = s;
                 }
-                else if (reaped < 0 && Marshal.GetLastPInvokeError() != HealthNative.EINTR)
+                else if (reaped < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
                 {
                     // ECHILD: reaped elsewhere; the status is lost.
                     return null;

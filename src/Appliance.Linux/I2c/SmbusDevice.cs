@@ -60,7 +60,7 @@ public sealed unsafe class SmbusDevice : I2cDevice
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw errno == Libc.ENOENT
+            throw errno == Errno.ENOENT
                 ? new FileProblemException(FileProblemKind.Missing, path, "no such I2C bus; check Bus= (i2cdetect -l lists them; the i2c-dev module must be loaded)")
                 : new SystemError("open", path, errno);
         }
@@ -82,7 +82,7 @@ public sealed unsafe class SmbusDevice : I2cDevice
             if (Libc.ioctl(fd, I2C_SLAVE, (void*)(nint)address) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                throw errno == Libc.EBUSY
+                throw errno == Errno.EBUSY
                     ? new FileProblemException(FileProblemKind.Busy, path, $"address 0x{address:x2} is claimed by a kernel driver (see /sys/bus/i2c/devices); unbind it or read the sensor through hwmon")
                     : new SystemError($"ioctl(I2C_SLAVE, 0x{address:x2})", path, errno);
             }

@@ -3,9 +3,6 @@ namespace Appliance.Linux.Kernel;
 /// <summary>What the running kernel says about this boot, read under a root directory.</summary>
 public sealed class KernelInfo(string root)
 {
-    /// <summary>Command-line token Appliance adds when it loads a rescue kernel with kexec.</summary>
-    public const string RescueToken = "appliance.rescue=1";
-
     /// <summary>The kernel's random per-boot UUID (Documentation/admin-guide/sysctl/kernel.rst, "random").</summary>
     public string BootId() => ReadTrimmed("proc/sys/kernel/random/boot_id") ?? "unknown";
 
@@ -23,7 +20,7 @@ public sealed class KernelInfo(string root)
     /// <summary>A crash kernel started by kexec on panic exposes the old kernel's memory as /proc/vmcore.</summary>
     public bool IsRescue() =>
         File.Exists(Path.Combine(root, "proc/vmcore"))
-        || CommandLine().Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(RescueToken);
+        || CommandLine().Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(Core.Kexec.KernelInfoWords.RescueToken);
 
     private string? ReadTrimmed(string relative) => KernelFile.ReadTrimmed(Path.Combine(root, relative));
 }

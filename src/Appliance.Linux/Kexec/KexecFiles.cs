@@ -14,7 +14,7 @@ namespace Appliance.Linux.Kexec;
 /// </summary>
 public sealed class KexecFiles
 {
-    public const string Directory = "/var/lib/appliance/kexec";
+    public const string Directory = StatePaths.Kexec;
 
     private const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -54,13 +54,9 @@ public sealed class KexecFiles
         {
             throw new FileProblemException(FileProblemKind.Corrupt, path, $"is not a valid record ({e.Message}); remove it (it is rewritten by the next 'appliance kexec arm' or panic policy)", e);
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; run as root", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, e.Message, e);
+            throw FileProblems.From(e, path);
         }
     }
 
@@ -72,17 +68,9 @@ public sealed class KexecFiles
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(value, type);
             _writer.Replace(path, [.. json, (byte)'\n'], Mode);
         }
-        catch (FileProblemException)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; run as root", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, e.Message, e);
+            throw FileProblems.From(e, path);
         }
     }
 
@@ -92,13 +80,9 @@ public sealed class KexecFiles
         {
             File.Delete(path);
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; run as root", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, e.Message, e);
+            throw FileProblems.From(e, path);
         }
     }
 }

@@ -190,7 +190,7 @@ public sealed class LinuxKexecLoader : IKexecLoader
     {
         Architecture.X64 => Libc.SYS_kexec_file_load_x86_64,
         Architecture.Arm64 => Libc.SYS_kexec_file_load_arm64,
-        var other => throw new KexecException(new KexecProblem(KexecProblemKind.Unsupported, $"kexec_file_load is not wired up for {other}; the kexec path is for x86_64 and arm64"), KexecErrors.ENOSYS),
+        var other => throw new KexecException(new KexecProblem(KexecProblemKind.Unsupported, $"kexec_file_load is not wired up for {other}; the kexec path is for x86_64 and arm64"), Errno.ENOSYS),
     };
 }
 

@@ -109,13 +109,9 @@ public static class PanicPolicy
         {
             return File.ReadAllText(path).Trim();
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; run as root", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, e.Message, e);
+            throw FileProblems.From(e, path);
         }
     }
 
@@ -130,13 +126,9 @@ public static class PanicPolicy
             using var file = File.OpenHandle(path, FileMode.Truncate, FileAccess.Write);
             RandomAccess.Write(file, System.Text.Encoding.ASCII.GetBytes(value + "\n"), 0);
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, $"cannot set {name}: permission denied; run as root", e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, $"cannot set {name} to {value}: {e.Message}", e);
+            throw FileProblems.From(e, path, what: $"cannot set {name} to {value}");
         }
     }
 }

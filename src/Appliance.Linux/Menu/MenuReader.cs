@@ -90,17 +90,9 @@ public static class MenuReader
 
             return files;
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, directory, "permission denied; run as root", e);
-        }
-        catch (SystemError e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, e.Path, e.Message, e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, directory, e.Message, e);
+            throw FileProblems.From(e, directory);
         }
     }
 
@@ -122,29 +114,13 @@ public static class MenuReader
 
             return Utf8.GetString(File.ReadAllBytes(path));
         }
-        catch (FileProblemException)
-        {
-            throw;
-        }
-        catch (SystemError e) when (e.Errno == Libc.EACCES)
-        {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, $"{e.Call}: permission denied; run as root", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; run as root", e);
-        }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new FileProblemException(FileProblemKind.Missing, path, missingHint, e);
         }
-        catch (DirectoryNotFoundException e)
+        catch (Exception e) when (FileProblems.Translates(e))
         {
-            throw new FileProblemException(FileProblemKind.Missing, path, missingHint, e);
-        }
-        catch (IOException e)
-        {
-            throw new FileProblemException(FileProblemKind.IoError, path, e.Message, e);
+            throw FileProblems.From(e, path);
         }
     }
 }

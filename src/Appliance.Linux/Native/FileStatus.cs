@@ -19,9 +19,7 @@ public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, 
         if (Libc.statx(Libc.AT_FDCWD, path, flags, Libc.STATX_BASIC_STATS, buffer) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            const int ENOENT = 2;
-            const int ENOTDIR = 20;
-            if (errno is ENOENT or ENOTDIR)
+            if (errno is Errno.ENOENT or Errno.ENOTDIR)
             {
                 return null;
             }

@@ -17,12 +17,6 @@ internal static partial class Libc
     public const int LOCK_EX = 2;
     public const int LOCK_NB = 4;
 
-    // include/uapi/asm-generic/errno-base.h and errno.h
-    public const int EINTR = 4;
-    public const int EACCES = 13;
-    public const int EROFS = 30;
-    public const int EWOULDBLOCK = 11;
-
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags);
 
@@ -70,15 +64,6 @@ internal static partial class Libc
     // Watchdog daemon (issue 5). include/uapi/asm-generic/fcntl.h: O_WRONLY 1, O_RDWR 2.
     public const int O_WRONLY = 0x1;
     public const int O_RDWR = 0x2;
-
-    // include/uapi/asm-generic/errno-base.h
-    public const int ENOENT = 2;
-    public const int EBUSY = 16;
-    public const int EINVAL = 22;
-    public const int ENOTTY = 25;
-
-    // include/uapi/asm-generic/errno.h
-    public const int EOPNOTSUPP = 95;
 
     // include/uapi/asm-generic/mman-common.h: MCL_CURRENT 1, MCL_FUTURE 2.
     public const int MCL_CURRENT = 1;

@@ -59,11 +59,11 @@ public sealed class WatchdogDevice : IPetTarget
             int errno = Marshal.GetLastPInvokeError();
             throw errno switch
             {
-                Libc.EBUSY => new FileProblemException(FileProblemKind.Busy, path,
+                Errno.EBUSY => new FileProblemException(FileProblemKind.Busy, path,
                     "the watchdog is held open by another process (systemd's RuntimeWatchdogSec= in /etc/systemd/system.conf, or another watchdog daemon such as watchdog(8)); stop it, or configure Device= to another watchdog"),
-                Libc.ENOENT => new FileProblemException(FileProblemKind.Missing, path,
+                Errno.ENOENT => new FileProblemException(FileProblemKind.Missing, path,
                     "no such watchdog device; load its driver (e.g. modprobe softdog) or fix Device= in [Watchdog]"),
-                Libc.EACCES => new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; the watchdog daemon must run as root"),
+                Errno.EACCES => new FileProblemException(FileProblemKind.PermissionDenied, path, "permission denied; the watchdog daemon must run as root"),
                 _ => new SystemError("open", path, errno),
             };
         }
@@ -106,7 +106,7 @@ public sealed class WatchdogDevice : IPetTarget
         }
 
         int errno = Marshal.GetLastPInvokeError();
-        if (errno is not (Libc.ENOTTY or Libc.EINVAL or Libc.EOPNOTSUPP))
+        if (errno is not (Errno.ENOTTY or Errno.EINVAL or Errno.EOPNOTSUPP))
         {
             throw new SystemError("ioctl(WDIOC_GETSUPPORT)", Name, errno);
         }

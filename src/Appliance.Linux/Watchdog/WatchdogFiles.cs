@@ -15,7 +15,7 @@ public sealed class WatchdogFiles(string root, IFileSteps steps)
 {
     private const UnixFileMode RecordMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    public string StateDirectory { get; } = Path.Combine(root, "var/lib/appliance/watchdog");
+    public string StateDirectory { get; } = StatePaths.Under(root, StatePaths.Watchdog);
 
     public string RuntimeDirectory { get; } = Path.Combine(root, "run/appliance/watchdog");
 

@@ -111,17 +111,17 @@ public sealed class InstallTreeTests : IDisposable
     }
 
     [Fact]
-    public void ShippedConfig_AsIs_BothParsersAcceptItWithDefaults()
+    public void ShippedConfig_AsIs_ParsesToTheDefaults()
     {
         var loaded = Load(ShippedConfig);
 
         Assert.Empty(loaded.Diagnostics);
         Assert.Equal(Appliance.Core.Config.ApplianceConfig.Default.Boot, loaded.Config!.Boot);
-        Assert.Equal(new WatchdogSettings().Grace, WatchdogConfig.Parse(loaded.Sources).Grace);
+        Assert.Equal(new WatchdogSettings(), loaded.Config!.Watchdog);
     }
 
     [Fact]
-    public void ShippedConfig_EveryExampleUncommented_BothParsersAcceptIt()
+    public void ShippedConfig_EveryExampleUncommented_Parses()
     {
         string uncommented = Regex.Replace(ShippedConfig, @"(?m)^#(\[[A-Za-z:-]+\]|[A-Za-z0-9]+=.+)$", "$1");
         Assert.True(uncommented.Split('\n').Count(l => Regex.IsMatch(l, "^[A-Za-z0-9]+=")) > 40, uncommented);
@@ -129,8 +129,7 @@ public sealed class InstallTreeTests : IDisposable
         var loaded = Load(uncommented);
 
         Assert.True(!loaded.Errors.Any(), string.Join("\n", loaded.Diagnostics));
-        var settings = WatchdogConfig.Parse(loaded.Sources);
-        Assert.Equal("/dev/gpiochip0", settings.Gpio!.Chip);
+        Assert.Equal("/dev/gpiochip0", loaded.Config!.Watchdog.Gpio!.Chip);
         Assert.Contains(loaded.Config!.BuiltinChecks, c => c.Name == "var");
         Assert.Contains(loaded.Config!.BuiltinChecks, c => c is Appliance.Core.Health.I2cTemperatureSettings { Name: "board-temp", Address: 0x48 });
     }

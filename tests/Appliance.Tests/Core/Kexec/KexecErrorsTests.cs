@@ -10,16 +10,16 @@ public sealed class KexecErrorsTests
         KexecErrors.Explain(errno, operation, "/boot/vmlinuz", policy ?? Open, e => $"strerror {e}");
 
     [Theory]
-    [InlineData(KexecErrors.EADDRNOTAVAIL, KexecProblemKind.Reservation)]
-    [InlineData(KexecErrors.ENOMEM, KexecProblemKind.Reservation)]
-    [InlineData(KexecErrors.EPERM, KexecProblemKind.Forbidden)]
-    [InlineData(KexecErrors.EKEYREJECTED, KexecProblemKind.Forbidden)]
-    [InlineData(KexecErrors.ENOKEY, KexecProblemKind.Forbidden)]
-    [InlineData(KexecErrors.ENOEXEC, KexecProblemKind.BadImage)]
-    [InlineData(KexecErrors.EINVAL, KexecProblemKind.BadImage)]
-    [InlineData(KexecErrors.EFBIG, KexecProblemKind.BadImage)]
-    [InlineData(KexecErrors.EBUSY, KexecProblemKind.Busy)]
-    [InlineData(KexecErrors.ENOSYS, KexecProblemKind.Unsupported)]
+    [InlineData(Errno.EADDRNOTAVAIL, KexecProblemKind.Reservation)]
+    [InlineData(Errno.ENOMEM, KexecProblemKind.Reservation)]
+    [InlineData(Errno.EPERM, KexecProblemKind.Forbidden)]
+    [InlineData(Errno.EKEYREJECTED, KexecProblemKind.Forbidden)]
+    [InlineData(Errno.ENOKEY, KexecProblemKind.Forbidden)]
+    [InlineData(Errno.ENOEXEC, KexecProblemKind.BadImage)]
+    [InlineData(Errno.EINVAL, KexecProblemKind.BadImage)]
+    [InlineData(Errno.EFBIG, KexecProblemKind.BadImage)]
+    [InlineData(Errno.EBUSY, KexecProblemKind.Busy)]
+    [InlineData(Errno.ENOSYS, KexecProblemKind.Unsupported)]
     [InlineData(5, KexecProblemKind.Failed)]
     public void Explain_CrashLoad_ClassifiesEachErrno(int errno, KexecProblemKind kind)
     {
@@ -29,7 +29,7 @@ public sealed class KexecErrorsTests
     [Fact]
     public void Explain_NoRoomForCrashKernel_SaysHowToReserve()
     {
-        var problem = Explain(KexecErrors.EADDRNOTAVAIL);
+        var problem = Explain(Errno.EADDRNOTAVAIL);
 
         Assert.Contains("loading /boot/vmlinuz as the crash kernel", problem.Message);
         Assert.Contains("crashkernel=256M", problem.Message);
@@ -39,7 +39,7 @@ public sealed class KexecErrorsTests
     [Fact]
     public void Explain_EnomemOnASoftLoad_IsNotAboutTheReservation()
     {
-        var problem = Explain(KexecErrors.ENOMEM, KexecOperation.LoadSoft);
+        var problem = Explain(Errno.ENOMEM, KexecOperation.LoadSoft);
 
         Assert.Equal(KexecProblemKind.Failed, problem.Kind);
         Assert.DoesNotContain("crashkernel", problem.Message);
@@ -49,19 +49,19 @@ public sealed class KexecErrorsTests
     [Fact]
     public void Explain_EpermNotRoot_AsksForRoot()
     {
-        Assert.Contains("CAP_SYS_BOOT; run as root", Explain(KexecErrors.EPERM, policy: new KexecPolicy("none", false, IsRoot: false)).Message);
+        Assert.Contains("CAP_SYS_BOOT; run as root", Explain(Errno.EPERM, policy: new KexecPolicy("none", false, IsRoot: false)).Message);
     }
 
     [Fact]
     public void Explain_EpermLoadDisabled_NamesTheSysctl()
     {
-        Assert.Contains("kexec_load_disabled is 1", Explain(KexecErrors.EPERM, policy: new KexecPolicy("integrity", true, IsRoot: true)).Message);
+        Assert.Contains("kexec_load_disabled is 1", Explain(Errno.EPERM, policy: new KexecPolicy("integrity", true, IsRoot: true)).Message);
     }
 
     [Fact]
     public void Explain_EpermLockedDown_NamesLockdownAndSigning()
     {
-        var message = Explain(KexecErrors.EPERM, policy: new KexecPolicy("integrity", false, IsRoot: true)).Message;
+        var message = Explain(Errno.EPERM, policy: new KexecPolicy("integrity", false, IsRoot: true)).Message;
 
         Assert.Contains("locked down (integrity", message);
         Assert.Contains("sign the kernel", message);
@@ -76,6 +76,6 @@ public sealed class KexecErrorsTests
     [Fact]
     public void Explain_Unload_SaysUnloading()
     {
-        Assert.StartsWith("unloading the crash kernel", Explain(KexecErrors.EBUSY, KexecOperation.UnloadCrash).Message);
+        Assert.StartsWith("unloading the crash kernel", Explain(Errno.EBUSY, KexecOperation.UnloadCrash).Message);
     }
 }

@@ -106,7 +106,7 @@ public sealed class KexecServiceTests : IDisposable
     [Fact]
     public void Arm_KernelRefuses_WritesNoArmedJson()
     {
-        _loader.Failure = FakeKexecLoader.Refused(KexecErrors.EKEYREJECTED);
+        _loader.Failure = FakeKexecLoader.Refused(Errno.EKEYREJECTED);
 
         var e = Assert.Throws<KexecException>(() => Service().Arm(null));
 

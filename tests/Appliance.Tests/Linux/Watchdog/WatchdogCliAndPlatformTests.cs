@@ -191,7 +191,7 @@ public sealed class WatchdogCliTests
         var r = InProcessCli.Run("--root", root.Path, "watchdog", "run");
 
         Assert.Equal(ExitCodes.Config, r.ExitCode);
-        Assert.Contains($"{config}:3: Grace: expected a duration", r.Stderr);
+        Assert.Contains($"{config}:3: invalid value 'soon' for Grace in [Watchdog]: expected a time span", r.Stderr);
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class WatchdogCliTests
         var r = InProcessCli.Run("--root", root.Path, "watchdog", "run");
 
         Assert.Equal(ExitCodes.Config, r.ExitCode);
-        Assert.Contains($"{config}:7: HealthCheck=board-tmp names no [Check:board-tmp] section", r.Stderr);
+        Assert.Contains($"{config}:7: invalid value 'board-tmp' for HealthCheck in [Watchdog]: no [Check:board-tmp] section in appliance.conf or its drop-ins (did you mean 'board-temp'?)", r.Stderr);
     }
 
     /// <summary>

@@ -292,7 +292,7 @@ public sealed class WatchdogDaemonTests
     {
         var target = new RecordingTarget();
         int loads = 0;
-        using var h = new DaemonHarness(() => Interlocked.Increment(ref loads) == 1 ? Fast() : WatchdogConfig.Parse("[Watchdog]\nTimeout=x\n", "appliance.conf"), Platform(target)).Start();
+        using var h = new DaemonHarness(() => Interlocked.Increment(ref loads) == 1 ? Fast() : Appliance.Core.Config.ConfigParser.Parse([("appliance.conf", "[Watchdog]\nTimeout=x\n")]).Require().Watchdog, Platform(target)).Start();
 
         h.Daemon.RequestReload();
         h.WaitFor(() => h.Log.ToString().Contains("reload failed, keeping the running configuration: appliance.conf:2"), "the reload error");

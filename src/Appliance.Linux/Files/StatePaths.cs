@@ -1,0 +1,19 @@
+namespace Appliance.Linux.Files;
+
+/// <summary>Where Appliance keeps its state (the .deb's purge removes the root of it), each resolved under a root directory.</summary>
+public static class StatePaths
+{
+    public const string Root = "/var/lib/appliance";
+
+    /// <summary>The boot journal: one record per boot attempt.</summary>
+    public const string Boots = Root + "/boots";
+
+    public const string Forensics = Root + "/forensics";
+
+    public const string Kexec = Root + "/kexec";
+
+    public const string Watchdog = Root + "/watchdog";
+
+    /// <summary><paramref name="path"/> (absolute) under <paramref name="root"/>.</summary>
+    public static string Under(string root, string path) => Path.Combine(root, path.TrimStart('/'));
+}
