@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
-using Appliance.Core.Collections;
 
 namespace Appliance.Core.Kexec;
 

@@ -159,15 +159,15 @@ public static class EventHooks
     {
         try
         {
-            var result = Spawn(runner, path, json, environment, timeout);
-            if (result.TimedOut)
+            var outcome = Spawn(runner, path, json, environment, timeout).Judge(timeout);
+            string status = outcome.Result switch
             {
-                return new(path, "timeout", null, result.Output + $"\n[appliance: killed with its process group after {timeout.TotalSeconds:0.###} s]");
-            }
-
-            return result.ExitCode == 0
-                ? new(path, "ok", 0, result.Output)
-                : new(path, "failed", result.ExitCode, result.Signal is { } signal ? result.Output + $"\n[appliance: killed by signal {signal}]" : result.Output);
+                CheckResult.Pass => "ok",
+                CheckResult.Fail => "failed",
+                CheckResult.Timeout => "timeout",
+                _ => "error",
+            };
+            return new(path, status, outcome.ExitCode, outcome.Output);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

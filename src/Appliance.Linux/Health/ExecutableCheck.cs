@@ -30,23 +30,8 @@ public sealed class ExecutableCheck(string path, CheckKind kind) : IHealthCheck
             return CheckOutcome.Error(e.Message);
         }
 
-        if (result.TimedOut)
-        {
-            return new CheckOutcome(
-                CheckResult.Timeout,
-                Join(result.Output, string.Create(CultureInfo.InvariantCulture, $"[appliance: killed with its process group after {context.Timeout.TotalSeconds:0.###} s]")));
-        }
-
-        return (result.ExitCode, result.Signal) switch
-        {
-            (0, _) => new CheckOutcome(CheckResult.Pass, result.Output, 0),
-            ({ } code, _) => new CheckOutcome(CheckResult.Fail, result.Output, code),
-            (null, { } signal) => CheckOutcome.Fail(Join(result.Output, $"[appliance: killed by signal {signal}]")),
-            _ => CheckOutcome.Error(Join(result.Output, "[appliance: the exit status was lost]")),
-        };
+        return result.Judge(context.Timeout);
     }
-
-    private static string Join(string output, string note) => output.Length == 0 || output.EndsWith('\n') ? output + note : $"{output}\n{note}";
 }
 
 /// <summary>A check that must not run (an untrusted file, an unreadable directory): it reports why, as an error.</summary>

@@ -11,7 +11,11 @@ namespace Appliance.Linux.Health;
 /// <param name="Signal">The signal that killed it, when one did (not ours on timeout).</param>
 /// <param name="TimedOut">It ran past its time and its process group was killed.</param>
 /// <param name="Output">stdout and stderr interleaved as written, capped (see <see cref="OutputCapture"/>).</param>
-public sealed record ProcessGroupResult(int? ExitCode, int? Signal, bool TimedOut, string Output, long OutputBytes, bool OutputTruncated, TimeSpan Duration);
+public sealed record ProcessGroupResult(int? ExitCode, int? Signal, bool TimedOut, string Output, long OutputBytes, bool OutputTruncated, TimeSpan Duration)
+{
+    /// <summary>The end of the program judged by the one rule (<see cref="Core.Health.ExitStatus"/>).</summary>
+    public Core.Health.CheckOutcome Judge(TimeSpan timeout) => Core.Health.ExitStatus.Judge(ExitCode, Signal, TimedOut, Output, timeout);
+}
 
 /// <summary>
 /// Runs a program with posix_spawn (fork and execve, never a shell) in a process group of its

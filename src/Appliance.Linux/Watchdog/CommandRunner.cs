@@ -32,17 +32,7 @@ public static class CommandRunner
             return CheckOutcome.Error($"{command.Program}: cancelled (daemon stopping or reloading)");
         }
 
-        if (result.TimedOut)
-        {
-            return new CheckOutcome(CheckResult.Timeout, $"{result.Output}\n[appliance: killed after {timeout.TotalSeconds:0.#} s]".TrimStart('\n'));
-        }
-
-        if (result.Signal is { } signal)
-        {
-            return new CheckOutcome(CheckResult.Fail, $"{result.Output}\n[appliance: killed by signal {signal}]".TrimStart('\n'));
-        }
-
-        return result.ExitCode == 0 ? new CheckOutcome(CheckResult.Pass, result.Output, 0) : new CheckOutcome(CheckResult.Fail, result.Output, result.ExitCode);
+        return result.Judge(timeout);
     }
 }
 

@@ -142,7 +142,8 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             {
                 BuiltinChecks.Temperature => new TemperatureProbe(_root, settings.MaxTemperatureCelsius),
                 BuiltinChecks.Edac => new EdacProbe(_root, settings.MaxCorrectedErrorsPerInterval),
-                _ => new FileNrProbe(_root, settings.MaxFileDescriptorPercent),
+                // The validator's [Check:fd], with the daemon's key for the limit.
+                _ => new HealthCheckProbe(new Core.Health.FileDescriptorSettings(BuiltinChecks.FileDescriptors, MaxUsedPercent: settings.MaxFileDescriptorPercent), _root, settings.CheckTimeout, _time, ownThread: false),
             });
         }
 

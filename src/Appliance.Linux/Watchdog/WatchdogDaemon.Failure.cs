@@ -1,7 +1,4 @@
-using Appliance.Core.Collections;
 using Appliance.Core.Watchdog;
-using Appliance.Linux.Files;
-using Appliance.Linux.Notify;
 
 namespace Appliance.Linux.Watchdog;
 

@@ -1,7 +1,6 @@
 using Appliance.Core.Collections;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Files;
-using Appliance.Linux.Notify;
 
 namespace Appliance.Linux.Watchdog;
 

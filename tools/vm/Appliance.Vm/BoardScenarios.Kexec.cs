@@ -211,18 +211,4 @@ public static partial class BoardScenarios
         var good = await board.WaitForAsync(Markers.Userspace(Good)).ConfigureAwait(false);
         return new PanicTiming(first!, null, good);
     }
-
-    /// <summary>Like <see cref="WaitValidatedAsync"/> once GRUB's booting line and the userspace marker were already consumed.</summary>
-    private static async Task<ValidatedBoot> WaitValidatedAfterUserspaceAsync(QemuBoard board, string entry)
-    {
-        var rcLine = await board.WaitForAsync(Markers.ValidateRc).ConfigureAwait(false);
-        if (!int.TryParse(Markers.ValueAfter(rcLine, Markers.ValidateRc), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rc))
-        {
-            throw board.Fail($"no exit code in \"{rcLine.Text}\"");
-        }
-
-        var statusLine = await board.WaitForAsync(Markers.Status).ConfigureAwait(false);
-        var status = GuestStatus.Parse(Markers.RestAfter(statusLine, Markers.Status), board.Fail);
-        return new ValidatedBoot(rcLine.Boot, entry, rc, status);
-    }
 }

@@ -24,15 +24,7 @@ public static partial class BoardScenarios
     {
         await WaitBootAsync(board, entry).ConfigureAwait(false);
         await board.WaitForAsync(Markers.Userspace(entry)).ConfigureAwait(false);
-        var rcLine = await board.WaitForAsync(Markers.ValidateRc).ConfigureAwait(false);
-        if (!int.TryParse(Markers.ValueAfter(rcLine, Markers.ValidateRc), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rc))
-        {
-            throw board.Fail($"no exit code in \"{rcLine.Text}\"");
-        }
-
-        var statusLine = await board.WaitForAsync(Markers.Status).ConfigureAwait(false);
-        var status = GuestStatus.Parse(Markers.RestAfter(statusLine, Markers.Status), board.Fail);
-        return new ValidatedBoot(rcLine.Boot, entry, rc, status);
+        return await WaitValidatedAfterUserspaceAsync(board, entry).ConfigureAwait(false);
     }
 
     /// <summary>Starts the board, waits for a validated boot of <paramref name="entry"/> and its power-off.</summary>
@@ -110,5 +102,19 @@ public static partial class BoardScenarios
             Say($"{name}: passed, {board.Boots} boot(s)");
             return new ScenarioResult(name, _clock.Elapsed, board.Boots, _narration, Observed);
         }
+    }
+
+    /// <summary>Like <see cref="WaitValidatedAsync"/> once GRUB's booting line and the userspace marker were already consumed.</summary>
+    private static async Task<ValidatedBoot> WaitValidatedAfterUserspaceAsync(QemuBoard board, string entry)
+    {
+        var rcLine = await board.WaitForAsync(Markers.ValidateRc).ConfigureAwait(false);
+        if (!int.TryParse(Markers.ValueAfter(rcLine, Markers.ValidateRc), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rc))
+        {
+            throw board.Fail($"no exit code in \"{rcLine.Text}\"");
+        }
+
+        var statusLine = await board.WaitForAsync(Markers.Status).ConfigureAwait(false);
+        var status = GuestStatus.Parse(Markers.RestAfter(statusLine, Markers.Status), board.Fail);
+        return new ValidatedBoot(rcLine.Boot, entry, rc, status);
     }
 }

@@ -24,7 +24,25 @@ public sealed class FileDescriptorRuleTests
     {
         CheckOutcome o = FileDescriptorRule.Evaluate(new FileHandles(950, 0, 1000), new FileDescriptorSettings());
 
-        Assert.Equal(new CheckOutcome(CheckResult.Fail, "950 of 1000 file handles in use (95%): above MaxUsedPercent=90"), o);
+        Assert.Equal(new CheckOutcome(CheckResult.Fail, "950 of 1000 file handles in use (95%): at or above MaxUsedPercent=90"), o);
+    }
+
+    /// <summary>The validator's check and the daemon's fds probe once differed here (> against >=); the stricter holds.</summary>
+    [Fact]
+    public void Evaluate_ExactlyAtMaxUsedPercent_Fails()
+    {
+        Assert.Equal(CheckResult.Fail, FileDescriptorRule.Evaluate(new FileHandles(900, 0, 1000), new FileDescriptorSettings()).Result);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("1 0 0")]
+    [InlineData("1 0")]
+    [InlineData("1 0 100 7")]
+    [InlineData("-1 0 100")]
+    public void Parse_NotThreeNumbersWithAMaximum_IsNull(string text)
+    {
+        Assert.Null(FileDescriptorRule.Parse(text));
     }
 
     [Fact]

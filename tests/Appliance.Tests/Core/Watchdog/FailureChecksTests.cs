@@ -61,15 +61,4 @@ public sealed class FailureChecksTests
     {
         Assert.Equal(CheckResult.NotApplicable, EdacCheck.Evaluate(null, new Dictionary<string, long>(), 10).Result);
     }
-
-    [Theory]
-    [InlineData("1088\t0\t100000\n", 90, CheckResult.Pass)]
-    [InlineData("90000\t0\t100000\n", 90, CheckResult.Fail)]
-    [InlineData("95000 5000 100000", 90, CheckResult.Fail)]
-    [InlineData("garbage", 90, CheckResult.Error)]
-    [InlineData("1 0 0", 90, CheckResult.Error)]
-    public void FileDescriptors_Usage_IsJudgedAgainstPercent(string fileNr, int percent, CheckResult expected)
-    {
-        Assert.Equal(expected, FileDescriptorCheck.Evaluate(fileNr, percent).Result);
-    }
 }

@@ -175,18 +175,28 @@ public sealed class ProbeTests
         Assert.Equal(Appliance.Core.Health.CheckResult.Fail, probe.Run(CancellationToken.None).Result);
     }
 
+    /// <summary>The daemon's fds probe as the platform builds it: the validator's fd check on the probes' shared thread.</summary>
+    private static IWatchdogCheck FdProbe(string root)
+    {
+        var probe = Assert.Single(new LinuxWatchdogPlatform(root, "/nonexistent", Appliance.Linux.Files.LinuxFileSteps.Instance, TimeProvider.System)
+            .CreateChecks(new WatchdogSettings { BuiltinChecks = [BuiltinChecks.FileDescriptors] }));
+        Assert.False(probe.OwnThread);
+        Assert.Equal("fds", probe.Name);
+        return probe;
+    }
+
     [Fact]
     public void FileNrProbe_Missing_IsAnError()
     {
         using var root = new TempDir();
 
-        Assert.Equal(Appliance.Core.Health.CheckResult.Error, new FileNrProbe(root.Path, 90).Run(CancellationToken.None).Result);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Error, FdProbe(root.Path).Run(CancellationToken.None).Result);
     }
 
     [Fact]
     public void FileNrProbe_RealProc_Passes()
     {
-        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, new FileNrProbe("/", 90).Run(CancellationToken.None).Result);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, FdProbe("/").Run(CancellationToken.None).Result);
     }
 
     [Fact]
