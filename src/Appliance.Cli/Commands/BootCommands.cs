@@ -26,17 +26,8 @@ public static class BootCommands
         var markGood = new Command("mark-good", "Commit the running trial without running the checks");
         markGood.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, context.Root(parsed));
-            var (state, kind, running) = services.Assess();
-            if (!state.HasTrial)
-            {
-                context.Output.WriteLine("no trial is staged; nothing to mark good");
-                return ExitCodes.Ok;
-            }
-
-            services.Apply(current => TrialMachine.Commit(current, kind));
-            Record(services, state, kind, running, ValidationOutcome.Committed, $"trial '{state.Trial}' marked good by hand; it is now the known-good entry", []);
-            context.Output.WriteLine($"committed '{state.Trial}'");
+            string? committed = CommitByHand(new BootServices(context, context.Root(parsed)), "boot mark-good");
+            context.Output.WriteLine(committed is null ? "no trial is staged; nothing to mark good" : $"committed '{committed}': it is now the known-good and default entry");
             return ExitCodes.Ok;
         }));
 
@@ -216,6 +207,23 @@ public static class BootCommands
         }
 
         return ExitCodes.BootNotGood;
+    }
+
+    /// <summary>
+    /// A commit by hand (<c>boot mark-good</c>, <c>upgrade commit</c>): one path for both, journaled
+    /// like a validated commit. Returns the committed entry, or null when no trial is staged.
+    /// </summary>
+    internal static string? CommitByHand(BootServices services, string command)
+    {
+        var (state, kind, running) = services.Assess();
+        if (!state.HasTrial)
+        {
+            return null;
+        }
+
+        services.Apply(current => TrialMachine.Commit(current, kind));
+        Record(services, state, kind, running, ValidationOutcome.Committed, $"trial '{state.Trial}' committed by hand ('appliance {command}'); it is now the known-good entry", []);
+        return state.Trial;
     }
 
     private static void Record(BootServices services, TrialState state, BootKind kind, string? running, ValidationOutcome outcome, string message, IReadOnlyList<FailingCheck> failures, IReadOnlyList<string>? forensics = null) =>

@@ -69,16 +69,8 @@ public static class UpgradeCommands
         var commit = new Command("commit", "Make the running trial the known-good, default entry (what 'boot validate' does when checks pass)");
         commit.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, context.Root(parsed));
-            var (state, kind, _) = services.Assess();
-            if (!state.HasTrial)
-            {
-                context.Output.WriteLine("no trial is staged; nothing to commit");
-                return ExitCodes.Ok;
-            }
-
-            services.Apply(current => TrialMachine.Commit(current, kind));
-            context.Output.WriteLine($"committed '{state.Trial}': it is now the known-good and default entry");
+            string? committed = BootCommands.CommitByHand(new BootServices(context, context.Root(parsed)), "upgrade commit");
+            context.Output.WriteLine(committed is null ? "no trial is staged; nothing to commit" : $"committed '{committed}': it is now the known-good and default entry");
             return ExitCodes.Ok;
         }));
 

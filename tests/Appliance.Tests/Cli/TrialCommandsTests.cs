@@ -268,6 +268,24 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.Equal("trial", _tree.State.Failed);
     }
 
+    /// <summary>upgrade commit and boot mark-good once differed (only one wrote the journal); one path now.</summary>
+    [Theory]
+    [InlineData("upgrade", "commit")]
+    [InlineData("boot", "mark-good")]
+    public void CommitByHand_EitherCommand_CommitsAndJournalsWhichCommand(string group, string verb)
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+
+        var result = Ok(group, verb);
+
+        Assert.Equal("committed 'trial': it is now the known-good and default entry\n", result.Stdout);
+        Assert.Equal("trial", _tree.State.Good);
+        string journal = string.Join("\n", Directory.GetFiles(_tree.Dir.File("var/lib/appliance/boots")).Select(File.ReadAllText));
+        Assert.Contains("committed by hand", journal, StringComparison.Ordinal);
+        Assert.Contains($"appliance {group} {verb}", journal, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BootMarkGood_RunningTrial_Commits()
     {

@@ -5,8 +5,8 @@ namespace Appliance.Tests.Support;
 
 /// <summary>
 /// A fake machine for the trial-boot commands: grub.cfg with a known-good and two trial entries
-/// sharing one kernel, a grubenv, /proc files, and a GRUB model that does what grub/appliance.cfg
-/// does before each boot (the VM suite checks the real GRUB against the same expectations).
+/// sharing one kernel, a grubenv, /proc files, and the real grub/appliance.cfg run before each boot
+/// (<see cref="GrubTrialScript"/>; the VM suite boots the real GRUB against the same expectations).
 /// </summary>
 public sealed class TrialTree : IDisposable
 {
@@ -63,32 +63,19 @@ public sealed class TrialTree : IDisposable
     }
 
     /// <summary>
-    /// What GRUB does on a boot (grub/appliance.cfg), then the kernel it picked starting:
-    /// returns the entry that reached userspace, as <paramref name="loads"/> decides for the trial.
+    /// A boot: the real grub/appliance.cfg runs (<see cref="GrubTrialScript"/>), then the kernel it
+    /// picked starts; returns the entry that reached userspace. With <paramref name="loads"/> false
+    /// the trial's kernel fails to load and GRUB takes the script's fallback entry.
     /// </summary>
     public string GrubBoots(bool loads = true)
     {
         var block = GrubEnvBlock.Parse(GrubEnvBytes);
-        var s = TrialState.From(block);
-        string entry = s.Good ?? "good";
-        if (s.Trial is { } trial)
-        {
-            if (s.Tries is >= 1 and <= 9)
-            {
-                block.Set(TrialVariables.Tries, (s.Tries.Value - 1).ToString());
-                block.Set(TrialVariables.Boot, TrialMachine.BootTrial);
-                entry = loads ? trial : s.Good ?? "good";
-            }
-            else
-            {
-                block.Set(TrialVariables.Boot, TrialMachine.BootRollback);
-                block.Set(TrialVariables.Failed, trial);
-                block.Set(TrialVariables.Trial, "");
-                block.Set(TrialVariables.Tries, "");
-            }
-        }
-
+        string? trial = TrialState.From(block).Trial;
+        string entry = GrubTrialScript.BootEntry(block, e => loads || e != trial);
         File.WriteAllBytes(GrubEnvPath, block.Bytes.ToArray());
+
+        // grub.cfg's "set default=0" is the first entry, 'good'.
+        entry = entry == "0" ? "good" : entry;
         Running(entry);
         return entry;
     }

@@ -32,17 +32,12 @@ public sealed class TrialMachineTests
         return block;
     }
 
-    /// <summary>What grub/appliance.cfg does before a boot, as a model for the agent-side tests.</summary>
+    /// <summary>What the real grub/appliance.cfg does to the block before a boot (<see cref="Appliance.Tests.Support.GrubTrialScript"/>).</summary>
     private static TrialState GrubBoots(TrialState s)
     {
-        if (s.Trial is null)
-        {
-            return s;
-        }
-
-        return s.Tries is >= 1 and <= 9
-            ? s with { Tries = s.Tries - 1, Boot = TrialMachine.BootTrial }
-            : s with { Boot = TrialMachine.BootRollback, Failed = s.Trial, Trial = null, Tries = null };
+        var block = ToBlock(s);
+        Appliance.Tests.Support.GrubTrialScript.Boot(block);
+        return TrialState.From(block);
     }
 
     private static readonly TrialState Idle = TrialState.Empty with { Good = "good", SavedEntry = "good" };
