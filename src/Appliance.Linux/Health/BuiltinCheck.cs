@@ -15,6 +15,8 @@ public abstract class BuiltinCheck<TSettings>(TSettings settings) : IHealthCheck
 
     public bool Required => Settings.Required;
 
+    public virtual bool MayBlock => false;
+
     public abstract CheckOutcome Evaluate(HealthCheckContext context);
 
     /// <summary>A procfs or sysfs file's text; null when it does not exist.</summary>

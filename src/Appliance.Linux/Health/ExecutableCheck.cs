@@ -18,6 +18,8 @@ public sealed class ExecutableCheck(string path, CheckKind kind) : IHealthCheck
 
     public bool Required => Kind == CheckKind.Required;
 
+    public bool MayBlock => true;
+
     public CheckOutcome Evaluate(HealthCheckContext context)
     {
         ProcessGroupResult result;
@@ -42,6 +44,8 @@ public sealed class RefusedCheck(string name, CheckKind kind, bool required, str
     public CheckKind Kind { get; } = kind;
 
     public bool Required { get; } = required;
+
+    public bool MayBlock => false;
 
     public CheckOutcome Evaluate(HealthCheckContext context) => CheckOutcome.Error(reason);
 }

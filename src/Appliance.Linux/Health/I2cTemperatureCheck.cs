@@ -15,6 +15,9 @@ namespace Appliance.Linux.Health;
 /// </summary>
 public sealed class I2cTemperatureCheck(I2cTemperatureSettings settings) : BuiltinCheck<I2cTemperatureSettings>(settings)
 {
+    /// <summary>A transfer to a wedged sensor can stall the bus.</summary>
+    public override bool MayBlock => true;
+
     public override CheckOutcome Evaluate(HealthCheckContext context)
     {
         Span<byte> register = stackalloc byte[2];

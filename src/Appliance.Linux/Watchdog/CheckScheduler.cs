@@ -3,11 +3,13 @@ using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Core.Watchdog;
 
+using Appliance.Linux.Health;
+
 namespace Appliance.Linux.Watchdog;
 
 /// <summary>
 /// Runs every program check on its own background thread and schedule, the built-in probes
-/// together on one (<see cref="IWatchdogCheck.OwnThread"/>), and keeps each one's latest
+/// together on one (<see cref="IHealthCheck.MayBlock"/>), and keeps each one's latest
 /// result. The pet loop only reads those results (<see cref="Verdict"/>): it never waits on a
 /// check, so a check that hangs, floods or crashes delays nothing but itself, and shows up as
 /// stale once it misses its schedule.
@@ -17,13 +19,16 @@ public sealed class CheckScheduler : IDisposable
     private readonly Slot[] _slots;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, HealthCheckContext> _context;
     private readonly CancellationTokenSource _cancel = new();
 
+    /// <param name="context">What each run gets (IWatchdogPlatform.CheckContext).</param>
     /// <param name="previous">The scheduler being replaced on reload; checks with the same name keep their last result so a reload does not reset health.</param>
-    public CheckScheduler(IReadOnlyList<IWatchdogCheck> checks, TimeSpan interval, TimeProvider time, CheckScheduler? previous = null)
+    public CheckScheduler(IReadOnlyList<IHealthCheck> checks, TimeSpan interval, TimeProvider time, Func<CancellationToken, HealthCheckContext> context, CheckScheduler? previous = null)
     {
         _interval = interval;
         _time = time;
+        _context = context;
         DateTimeOffset now = time.GetUtcNow();
         _slots = checks.Map(c =>
         {
@@ -42,7 +47,7 @@ public sealed class CheckScheduler : IDisposable
         var shared = new List<Slot>();
         foreach (var slot in _slots)
         {
-            if (slot.Check.OwnThread)
+            if (slot.Check.MayBlock)
             {
                 StartThread($"check {slot.Check.Name}", [slot]);
             }
@@ -106,7 +111,7 @@ public sealed class CheckScheduler : IDisposable
         CheckOutcome outcome;
         try
         {
-            outcome = slot.Check.Run(cancel);
+            outcome = slot.Check.Evaluate(_context(cancel));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
         {
@@ -125,11 +130,11 @@ public sealed class CheckScheduler : IDisposable
 
     public void Dispose() => _cancel.Cancel();
 
-    private sealed class Slot(IWatchdogCheck check)
+    private sealed class Slot(IHealthCheck check)
     {
         private PublishedCheck? _published;
 
-        public IWatchdogCheck Check { get; } = check;
+        public IHealthCheck Check { get; } = check;
 
         public PublishedCheck Published
         {

@@ -36,10 +36,16 @@ public static class CommandRunner
     }
 }
 
-/// <summary>An external check: a program whose exit status is the verdict.</summary>
-public sealed class CommandCheck(CommandSpec command, TimeSpan timeout, int outputLimit) : IWatchdogCheck
+/// <summary>The daemon's <c>Check=</c>: a program with arguments whose exit status is the verdict.</summary>
+public sealed class CommandCheck(CommandSpec command, TimeSpan timeout, int outputLimit) : IHealthCheck
 {
     public string Name => command.ToString();
 
-    public CheckOutcome Run(CancellationToken cancel) => CommandRunner.Run(command, timeout, outputLimit, cancel);
+    public CheckKind Kind => CheckKind.Required;
+
+    public bool Required => true;
+
+    public bool MayBlock => true;
+
+    public CheckOutcome Evaluate(HealthCheckContext context) => CommandRunner.Run(command, timeout, outputLimit, context.Cancellation);
 }

@@ -2,18 +2,26 @@ using System.Globalization;
 using Appliance.Core.Health;
 using Appliance.Core.Watchdog;
 
+using HealthCheckContext = Appliance.Linux.Health.HealthCheckContext;
+using IHealthCheck = Appliance.Linux.Health.IHealthCheck;
+using ProcessGroupRunner = Appliance.Linux.Health.ProcessGroupRunner;
+
 namespace Appliance.Linux.Watchdog;
 
 /// <summary>Reads <c>/sys/devices/system/edac/mc/mc*/ce_count</c> (Documentation/admin-guide/ras.rst) and judges the rise since its last run.</summary>
-public sealed class EdacProbe(string root, long maxPerInterval) : IWatchdogCheck
+public sealed class EdacProbe(string root, long maxPerInterval) : IHealthCheck
 {
-    public bool OwnThread => false;
-
     private Dictionary<string, long>? _previous;
 
     public string Name => BuiltinChecks.Edac;
 
-    public CheckOutcome Run(CancellationToken cancel)
+    public CheckKind Kind => CheckKind.Builtin;
+
+    public bool Required => true;
+
+    public bool MayBlock => false;
+
+    public CheckOutcome Evaluate(HealthCheckContext context)
     {
         var current = Read();
         var outcome = EdacCheck.Evaluate(_previous, current, maxPerInterval);

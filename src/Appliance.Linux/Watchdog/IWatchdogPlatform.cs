@@ -12,7 +12,10 @@ public interface IWatchdogPlatform
     /// </summary>
     IReadOnlyList<IPetTarget> ReconcileTargets(WatchdogSettings settings, IReadOnlyList<IPetTarget> current, TextWriter log);
 
-    IReadOnlyList<IWatchdogCheck> CreateChecks(WatchdogSettings settings);
+    IReadOnlyList<Health.IHealthCheck> CreateChecks(WatchdogSettings settings);
+
+    /// <summary>What a check run gets: the root, the clock, <c>CheckTimeout=</c>, a process runner capped at <c>OutputLimitBytes=</c>.</summary>
+    Health.HealthCheckContext CheckContext(WatchdogSettings settings, CancellationToken cancel);
 
     /// <summary>The board profile in use, by name; null without one.</summary>
     string? BoardName { get; }

@@ -8,6 +8,10 @@ using Appliance.Linux.Gpio;
 using Appliance.Linux.Grubenv;
 using Appliance.Linux.Native;
 
+using HealthCheckContext = Appliance.Linux.Health.HealthCheckContext;
+using IHealthCheck = Appliance.Linux.Health.IHealthCheck;
+using ProcessGroupRunner = Appliance.Linux.Health.ProcessGroupRunner;
+
 namespace Appliance.Linux.Watchdog;
 
 /// <summary>The real machine behind <see cref="IWatchdogPlatform"/>, every path under <c>root</c>.</summary>
@@ -133,9 +137,9 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         return result;
     }
 
-    public IReadOnlyList<IWatchdogCheck> CreateChecks(WatchdogSettings settings)
+    public IReadOnlyList<IHealthCheck> CreateChecks(WatchdogSettings settings)
     {
-        var checks = new List<IWatchdogCheck>();
+        var checks = new List<IHealthCheck>();
         foreach (string name in settings.BuiltinChecks)
         {
             checks.Add(name switch
@@ -143,7 +147,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
                 BuiltinChecks.Temperature => new TemperatureProbe(_root, settings.MaxTemperatureCelsius),
                 BuiltinChecks.Edac => new EdacProbe(_root, settings.MaxCorrectedErrorsPerInterval),
                 // The validator's [Check:fd], with the daemon's key for the limit.
-                _ => new HealthCheckProbe(new Core.Health.FileDescriptorSettings(BuiltinChecks.FileDescriptors, MaxUsedPercent: settings.MaxFileDescriptorPercent), _root, settings.CheckTimeout, _time, ownThread: false),
+                _ => Health.BuiltinChecks.Create(new Core.Health.FileDescriptorSettings(BuiltinChecks.FileDescriptors, Required: true, MaxUsedPercent: settings.MaxFileDescriptorPercent)),
             });
         }
 
@@ -152,13 +156,17 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
             checks.Add(new CommandCheck(c, settings.CheckTimeout, settings.OutputLimitBytes));
         }
 
+        // [Check:NAME] sections named by HealthCheck=: the same check the boot validator runs.
         foreach (var section in settings.HealthChecks)
         {
-            checks.Add(new HealthCheckProbe(section, _root, settings.CheckTimeout, _time));
+            checks.Add(Health.BuiltinChecks.Create(section));
         }
 
         return checks;
     }
+
+    public HealthCheckContext CheckContext(WatchdogSettings settings, CancellationToken cancel) =>
+        new(_root, _time, settings.CheckTimeout, new ProcessGroupRunner(_time, settings.OutputLimitBytes), cancel);
 
     public void ShowStatus(StatusLedState state)
     {

@@ -3,6 +3,10 @@ using Appliance.Core.Collections;
 using Appliance.Core.Health;
 using Appliance.Core.Watchdog;
 
+using HealthCheckContext = Appliance.Linux.Health.HealthCheckContext;
+using IHealthCheck = Appliance.Linux.Health.IHealthCheck;
+using ProcessGroupRunner = Appliance.Linux.Health.ProcessGroupRunner;
+
 namespace Appliance.Linux.Watchdog;
 
 /// <summary>
@@ -10,13 +14,17 @@ namespace Appliance.Linux.Watchdog;
 /// and every thermal zone's <c>temp</c> with its <c>critical</c> trip point
 /// (Documentation/driver-api/thermal/sysfs-api.rst), all in millidegrees Celsius.
 /// </summary>
-public sealed class TemperatureProbe(string root, double? maxCelsius) : IWatchdogCheck
+public sealed class TemperatureProbe(string root, double? maxCelsius) : IHealthCheck
 {
-    public bool OwnThread => false;
-
     public string Name => BuiltinChecks.Temperature;
 
-    public CheckOutcome Run(CancellationToken cancel) => TemperatureCheck.Evaluate(Read(), maxCelsius);
+    public CheckKind Kind => CheckKind.Builtin;
+
+    public bool Required => true;
+
+    public bool MayBlock => false;
+
+    public CheckOutcome Evaluate(HealthCheckContext context) => TemperatureCheck.Evaluate(Read(), maxCelsius);
 
     public IReadOnlyList<TemperatureReading> Read()
     {

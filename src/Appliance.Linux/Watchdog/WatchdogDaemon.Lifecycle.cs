@@ -35,7 +35,7 @@ public sealed partial class WatchdogDaemon
         var all = new List<IPetTarget>(targets);
         all.AddRange(old.Targets.Filter(t => t.Kind == "systemd"));
         _platform.TuneProcess(settings, log);
-        var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time, old.Checks);
+        var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time, cancel => _platform.CheckContext(settings, cancel), old.Checks);
         lock (_gateLock)
         {
             _gate.Reconfigure(settings.Grace, settings.Repair is not null);

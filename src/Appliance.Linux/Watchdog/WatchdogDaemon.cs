@@ -109,7 +109,7 @@ public sealed partial class WatchdogDaemon
             throw new FileProblemException(FileProblemKind.Missing, "[Watchdog]", "nothing to pet: no watchdog device, GPIO watchdog or systemd WatchdogSec=; configure Device= or load a watchdog driver");
         }
 
-        var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time);
+        var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time, cancel => _platform.CheckContext(settings, cancel));
         _round = NewRound(settings, targets, checks, log);
 
         var petThread = new Thread(PetLoop, ThreadStackBytes) { IsBackground = true, Name = "pet" };

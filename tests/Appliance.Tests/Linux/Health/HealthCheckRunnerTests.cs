@@ -300,6 +300,8 @@ public sealed class HealthCheckRunnerTests : IDisposable
 
     private sealed class ClockCheck(FakeTimeProvider clock, TimeSpan takes) : IHealthCheck
     {
+        public bool MayBlock => false;
+
         public string Name => "clock";
 
         public CheckKind Kind => CheckKind.Builtin;
@@ -315,6 +317,8 @@ public sealed class HealthCheckRunnerTests : IDisposable
 
     private sealed class HangingCheck : IHealthCheck
     {
+        public bool MayBlock => false;
+
         public string Name => "hang";
 
         public CheckKind Kind => CheckKind.Builtin;
@@ -330,6 +334,8 @@ public sealed class HealthCheckRunnerTests : IDisposable
 
     private sealed class ThrowingCheck : IHealthCheck
     {
+        public bool MayBlock => false;
+
         public string Name => "throws";
 
         public CheckKind Kind => CheckKind.Builtin;

@@ -12,13 +12,13 @@ public sealed class CheckSchedulerTests
     public void Start_Probes_ShareOneThreadAndProgramsGetTheirOwn()
     {
         var threads = new ConcurrentDictionary<string, int>();
-        IWatchdogCheck Probe(string name, bool ownThread) => new ScriptedCheck(name, () =>
+        Appliance.Linux.Health.IHealthCheck Probe(string name, bool mayBlock) => new ScriptedCheck(name, () =>
         {
             threads[name] = Environment.CurrentManagedThreadId;
             return CheckOutcome.Pass("");
-        }, ownThread);
+        }, mayBlock);
 
-        using var scheduler = new CheckScheduler([Probe("temperature", false), Probe("edac", false), Probe("/bin/true", true)], Interval, TimeProvider.System);
+        using var scheduler = new CheckScheduler([Probe("temperature", false), Probe("edac", false), Probe("/bin/true", true)], Interval, TimeProvider.System, c => CheckContexts.Cancellable("/", c));
         scheduler.Start();
         Assert.True(SpinWait.SpinUntil(() => scheduler.HaveResults, TimeSpan.FromSeconds(10)), "every check should report");
 
@@ -35,10 +35,10 @@ public sealed class CheckSchedulerTests
         {
             Interlocked.Increment(ref probeRuns);
             return CheckOutcome.Pass("");
-        }, ownThread: false);
+        }, mayBlock: false);
         var hung = ScriptedCheck.Blocked("/usr/bin/hang", release);
 
-        using var scheduler = new CheckScheduler([hung, probe], Interval, TimeProvider.System);
+        using var scheduler = new CheckScheduler([hung, probe], Interval, TimeProvider.System, c => CheckContexts.Cancellable("/", c));
         scheduler.Start();
         try
         {

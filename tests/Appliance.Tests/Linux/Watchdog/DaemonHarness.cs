@@ -64,14 +64,27 @@ internal sealed class RecordingTarget(string name = "/dev/fake0", TimeSpan? dead
     }
 }
 
+/// <summary>What a check run gets in these tests: the real process runner, paths under <paramref name="root"/>.</summary>
+internal static class CheckContexts
+{
+    public static Appliance.Linux.Health.HealthCheckContext For(string root) => Cancellable(root, TestContext.Current.CancellationToken);
+
+    public static Appliance.Linux.Health.HealthCheckContext Cancellable(string root, CancellationToken cancel) =>
+        new(root, TimeProvider.System, TimeSpan.FromSeconds(5), new Appliance.Linux.Health.ProcessGroupRunner(TimeProvider.System, 4096), cancel);
+}
+
 /// <summary>A check whose result the test sets, or that hangs until released.</summary>
-internal sealed class ScriptedCheck(string name, Func<CheckOutcome> run, bool ownThread = true) : IWatchdogCheck
+internal sealed class ScriptedCheck(string name, Func<CheckOutcome> run, bool mayBlock = true) : Appliance.Linux.Health.IHealthCheck
 {
     public string Name => name;
 
-    public bool OwnThread => ownThread;
+    public CheckKind Kind => CheckKind.Required;
 
-    public CheckOutcome Run(CancellationToken cancel) => run();
+    public bool Required => true;
+
+    public bool MayBlock => mayBlock;
+
+    public CheckOutcome Evaluate(Appliance.Linux.Health.HealthCheckContext context) => run();
 
     /// <summary>A check that hangs until <paramref name="until"/> is set, then passes.</summary>
     public static ScriptedCheck Blocked(string name, ManualResetEventSlim until) => new(name, () =>
@@ -81,7 +94,7 @@ internal sealed class ScriptedCheck(string name, Func<CheckOutcome> run, bool ow
     });
 }
 
-internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<WatchdogSettings, IReadOnlyList<IWatchdogCheck>> checks) : IWatchdogPlatform
+internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<WatchdogSettings, IReadOnlyList<Appliance.Linux.Health.IHealthCheck>> checks) : IWatchdogPlatform
 {
     public int Syncs;
     public int Reconciles;
@@ -96,7 +109,9 @@ internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<Watch
         return current.Count > 0 ? current : targets;
     }
 
-    public IReadOnlyList<IWatchdogCheck> CreateChecks(WatchdogSettings settings) => checks(settings);
+    public IReadOnlyList<Appliance.Linux.Health.IHealthCheck> CreateChecks(WatchdogSettings settings) => checks(settings);
+
+    public Appliance.Linux.Health.HealthCheckContext CheckContext(WatchdogSettings settings, CancellationToken cancel) => CheckContexts.Cancellable("/", cancel);
 
     public void ShowStatus(StatusLedState state)
     {

@@ -18,7 +18,7 @@ public sealed class WatchdogDaemonTests
         Checks = checks,
     };
 
-    private static FakePlatform Platform(RecordingTarget target, Func<WatchdogSettings, IReadOnlyList<Appliance.Linux.Watchdog.IWatchdogCheck>>? checks = null) =>
+    private static FakePlatform Platform(RecordingTarget target, Func<WatchdogSettings, IReadOnlyList<Appliance.Linux.Health.IHealthCheck>>? checks = null) =>
         new([target], checks ?? (s => [.. s.Checks.Select(c => new Appliance.Linux.Watchdog.CommandCheck(c, s.CheckTimeout, s.OutputLimitBytes))]));
 
     private static CommandSpec Sh(string script) => new("/bin/sh", ["-c", script]);

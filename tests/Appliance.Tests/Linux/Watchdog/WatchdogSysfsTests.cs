@@ -156,7 +156,7 @@ public sealed class ProbeTests
 
         var probe = new TemperatureProbe(root.Path, null);
         var readings = probe.Read();
-        var outcome = probe.Run(CancellationToken.None);
+        var outcome = probe.Evaluate(CheckContexts.For(root.Path));
 
         Assert.Equal([new("coretemp/Package id 0", 45000, 100000), new("thermal_zone0/acpitz", 99000, 98000)], readings);
         Assert.Equal(Appliance.Core.Health.CheckResult.Fail, outcome.Result);
@@ -168,19 +168,36 @@ public sealed class ProbeTests
         using var root = new TempDir();
         root.Write("sys/devices/system/edac/mc/mc0/ce_count", "7\n");
         var probe = new EdacProbe(root.Path, 10);
-        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, probe.Run(CancellationToken.None).Result);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, probe.Evaluate(CheckContexts.For(root.Path)).Result);
 
         root.Write("sys/devices/system/edac/mc/mc0/ce_count", "30\n");
 
-        Assert.Equal(Appliance.Core.Health.CheckResult.Fail, probe.Run(CancellationToken.None).Result);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Fail, probe.Evaluate(CheckContexts.For(root.Path)).Result);
+    }
+
+    /// <summary>One checker shape: what the daemon schedules are the validator's IHealthCheck; programs and bus reads get a thread each.</summary>
+    [Fact]
+    public void CreateChecks_EveryKind_OneShapeProgramsAndBusReadsMayBlock()
+    {
+        var settings = new WatchdogSettings
+        {
+            Checks = [new CommandSpec("/bin/true", [])],
+            HealthChecks = [new Appliance.Core.Health.I2cTemperatureSettings("board-temp", Bus: 1, MaxCelsius: 70)],
+        };
+
+        var checks = new LinuxWatchdogPlatform("/", "/nonexistent", Appliance.Linux.Files.LinuxFileSteps.Instance, TimeProvider.System).CreateChecks(settings);
+
+        Assert.Equal(
+            [("temperature", false), ("edac", false), ("fds", false), ("/bin/true", true), ("board-temp", true)],
+            checks.Select(c => (c.Name, c.MayBlock)));
     }
 
     /// <summary>The daemon's fds probe as the platform builds it: the validator's fd check on the probes' shared thread.</summary>
-    private static IWatchdogCheck FdProbe(string root)
+    private static Appliance.Linux.Health.IHealthCheck FdProbe(string root)
     {
         var probe = Assert.Single(new LinuxWatchdogPlatform(root, "/nonexistent", Appliance.Linux.Files.LinuxFileSteps.Instance, TimeProvider.System)
             .CreateChecks(new WatchdogSettings { BuiltinChecks = [BuiltinChecks.FileDescriptors] }));
-        Assert.False(probe.OwnThread);
+        Assert.False(probe.MayBlock);
         Assert.Equal("fds", probe.Name);
         return probe;
     }
@@ -190,13 +207,13 @@ public sealed class ProbeTests
     {
         using var root = new TempDir();
 
-        Assert.Equal(Appliance.Core.Health.CheckResult.Error, FdProbe(root.Path).Run(CancellationToken.None).Result);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Error, FdProbe(root.Path).Evaluate(CheckContexts.For(root.Path)).Result);
     }
 
     [Fact]
     public void FileNrProbe_RealProc_Passes()
     {
-        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, FdProbe("/").Run(CancellationToken.None).Result);
+        Assert.Equal(Appliance.Core.Health.CheckResult.Pass, FdProbe("/").Evaluate(CheckContexts.For("/")).Result);
     }
 
     [Fact]
