@@ -15,13 +15,12 @@ namespace Appliance.Linux.Watchdog;
 /// </summary>
 public static class CommandRunner
 {
-    public static CheckOutcome Run(CommandSpec command, TimeSpan timeout, int outputLimit, CancellationToken cancel)
+    public static CheckOutcome Run(CommandSpec command, ProcessGroupRunner runner, TimeSpan timeout, CancellationToken cancel)
     {
         ProcessGroupResult result;
         try
         {
-            result = new ProcessGroupRunner(TimeProvider.System, outputLimit)
-                .Run(command.Program, command.Arguments, ProcessGroupRunner.Environment("/"), timeout, cancel);
+            result = runner.Run(command.Program, command.Arguments, ProcessGroupRunner.Environment("/"), timeout, cancel);
         }
         catch (SystemError e)
         {
@@ -37,7 +36,8 @@ public static class CommandRunner
 }
 
 /// <summary>The daemon's <c>Check=</c>: a program with arguments whose exit status is the verdict.</summary>
-public sealed class CommandCheck(CommandSpec command, TimeSpan timeout, int outputLimit) : IHealthCheck
+/// <remarks>Its time limit and output cap come with each run (CheckTimeout=, OutputLimitBytes=: IWatchdogPlatform.CheckContext).</remarks>
+public sealed class CommandCheck(CommandSpec command) : IHealthCheck
 {
     public string Name => command.ToString();
 
@@ -47,5 +47,5 @@ public sealed class CommandCheck(CommandSpec command, TimeSpan timeout, int outp
 
     public bool MayBlock => true;
 
-    public CheckOutcome Evaluate(HealthCheckContext context) => CommandRunner.Run(command, timeout, outputLimit, context.Cancellation);
+    public CheckOutcome Evaluate(HealthCheckContext context) => CommandRunner.Run(command, context.Processes, context.Timeout, context.Cancellation);
 }

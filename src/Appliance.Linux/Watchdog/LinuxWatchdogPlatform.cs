@@ -153,7 +153,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
 
         foreach (var c in settings.Checks)
         {
-            checks.Add(new CommandCheck(c, settings.CheckTimeout, settings.OutputLimitBytes));
+            checks.Add(new CommandCheck(c));
         }
 
         // [Check:NAME] sections named by HealthCheck=: the same check the boot validator runs.

@@ -1,5 +1,7 @@
 using Appliance.Core.Watchdog;
 
+using Appliance.Linux.Health;
+
 namespace Appliance.Linux.Watchdog;
 
 /// <summary>What the daemon does when the machine stays unhealthy (the repair hook, then a deliberate stop) and what it records of the last reset.</summary>
@@ -13,7 +15,7 @@ public sealed partial class WatchdogDaemon
         _mainWake.Set();
         var thread = new Thread(() =>
         {
-            var outcome = CommandRunner.Run(repair, settings.RepairTimeout, settings.OutputLimitBytes, CancellationToken.None);
+            var outcome = CommandRunner.Run(repair, new ProcessGroupRunner(TimeProvider.System, settings.OutputLimitBytes), settings.RepairTimeout, CancellationToken.None);
             string summary = $"{repair}: {outcome.Result.ToString().ToLowerInvariant()}{(outcome.ExitCode is { } c ? $" (exit {c})" : "")}";
             _context.Log.WriteLine($"appliance: repair hook finished: {summary}");
             lock (_gateLock)

@@ -45,8 +45,7 @@ public sealed class GrubTrialScript
     /// </summary>
     public static GrubRun Boot(GrubEnvBlock env, bool saveEnvWorks = true, string? nextEntry = null)
     {
-        var script = new GrubTrialScript(File.ReadAllLines(Path), env, saveEnvWorks, Initial(env, nextEntry));
-        script.Run();
+        var script = Started(env, saveEnvWorks, nextEntry);
         return new GrubRun(script.Get("default"), script.Get("fallback"), script._saved, script._output.ToString());
     }
 
@@ -56,8 +55,7 @@ public sealed class GrubTrialScript
     /// </summary>
     public static string BootEntry(GrubEnvBlock env, Func<string, bool> loads, bool saveEnvWorks = true, string? nextEntry = null)
     {
-        var first = new GrubTrialScript(File.ReadAllLines(Path), env, saveEnvWorks, Initial(env, nextEntry));
-        first.Run();
+        var first = Started(env, saveEnvWorks, nextEntry);
         string chosen = first.Get("default") ?? "0";
         if (loads(chosen) || first.Get("fallback") is null || first._fallbackBody is null)
         {
@@ -71,6 +69,14 @@ public sealed class GrubTrialScript
         second.Execute(first._fallbackBody.Split('\n'));
         second.Run();
         return second.Get("default") ?? "0";
+    }
+
+    /// <summary>00_header's state for this boot, then one run of appliance.cfg.</summary>
+    private static GrubTrialScript Started(GrubEnvBlock env, bool saveEnvWorks, string? nextEntry)
+    {
+        var script = new GrubTrialScript(File.ReadAllLines(Path), env, saveEnvWorks, Initial(env, nextEntry));
+        script.Run();
+        return script;
     }
 
     private static Dictionary<string, string> Initial(GrubEnvBlock env, string? nextEntry)

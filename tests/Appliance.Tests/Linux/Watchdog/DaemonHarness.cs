@@ -111,7 +111,8 @@ internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<Watch
 
     public IReadOnlyList<Appliance.Linux.Health.IHealthCheck> CreateChecks(WatchdogSettings settings) => checks(settings);
 
-    public Appliance.Linux.Health.HealthCheckContext CheckContext(WatchdogSettings settings, CancellationToken cancel) => CheckContexts.Cancellable("/", cancel);
+    public Appliance.Linux.Health.HealthCheckContext CheckContext(WatchdogSettings settings, CancellationToken cancel) =>
+        new("/", TimeProvider.System, settings.CheckTimeout, new Appliance.Linux.Health.ProcessGroupRunner(TimeProvider.System, settings.OutputLimitBytes), cancel);
 
     public void ShowStatus(StatusLedState state)
     {

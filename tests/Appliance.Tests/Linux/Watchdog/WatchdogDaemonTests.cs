@@ -19,7 +19,7 @@ public sealed class WatchdogDaemonTests
     };
 
     private static FakePlatform Platform(RecordingTarget target, Func<WatchdogSettings, IReadOnlyList<Appliance.Linux.Health.IHealthCheck>>? checks = null) =>
-        new([target], checks ?? (s => [.. s.Checks.Select(c => new Appliance.Linux.Watchdog.CommandCheck(c, s.CheckTimeout, s.OutputLimitBytes))]));
+        new([target], checks ?? (s => [.. s.Checks.Select(c => new Appliance.Linux.Watchdog.CommandCheck(c))]));
 
     private static CommandSpec Sh(string script) => new("/bin/sh", ["-c", script]);
 
