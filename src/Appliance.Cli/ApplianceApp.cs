@@ -14,9 +14,9 @@ public sealed class ApplianceApp
 {
     private readonly CliContext _context;
 
-    public ApplianceApp(TextWriter output, TextWriter error, TimeProvider time, IFileSteps fileSteps)
+    public ApplianceApp(TextWriter output, TextWriter error, TimeProvider time, IFileSteps fileSteps, Func<string, Appliance.Linux.Kernel.IRebooter> rebooters)
     {
-        _context = new CliContext(output, error, time, fileSteps);
+        _context = new CliContext(output, error, time, fileSteps, rebooters);
     }
 
     public int Run(string[] args)

@@ -1,17 +1,23 @@
 using System.CommandLine;
+using Appliance.Linux.Boot;
 using Appliance.Linux.Files;
+using Appliance.Linux.Kernel;
 
 namespace Appliance.Cli;
 
 /// <summary>What every command needs: the writers, the clock, the file steps and the global options.</summary>
 public sealed class CliContext
 {
-    public CliContext(TextWriter output, TextWriter error, TimeProvider time, IFileSteps fileSteps)
+    private readonly Func<string, IRebooter> _rebooters;
+
+    /// <param name="rebooters">Makes the rebooter for a root; every reboot a command asks for goes through <see cref="Reboot"/>.</param>
+    public CliContext(TextWriter output, TextWriter error, TimeProvider time, IFileSteps fileSteps, Func<string, IRebooter> rebooters)
     {
         Output = output;
         Error = error;
         Time = time;
         FileSteps = fileSteps;
+        _rebooters = rebooters;
     }
 
     public TextWriter Output { get; }
@@ -35,6 +41,57 @@ public sealed class CliContext
 
     /// <summary>The <c>--root</c> a command was given (default <c>/</c>): the one place it is read.</summary>
     public string Root(ParseResult parsed) => parsed.GetValue(RootOption) ?? "/";
+
+    /// <summary>The trial-boot use cases over the command's <c>--root</c>.</summary>
+    public TrialService Trials(ParseResult parsed) => new(Root(parsed), FileSteps, Time, Error);
+
+    /// <summary>
+    /// The one path by which a command reboots the machine. Guarded by <see cref="RunningSystem"/>:
+    /// a command run on another tree (<c>--root /mnt/image</c> on a build host) must never reboot
+    /// the host. Commands with an explicit <c>--reboot</c> call <see cref="RequireRebootable"/>
+    /// before they change anything.
+    /// </summary>
+    public void Reboot(string root, string reason)
+    {
+        Output.Flush();
+        RequireRebootable(root);
+        _rebooters(root).Reboot(reason);
+    }
+
+    /// <summary>Refuses (exit 64, nothing changed) a reboot asked for on a tree that is not the running system.</summary>
+    public static void RequireRebootable(string root) => RunningSystem.Require(root, "a reboot restarts the running machine");
+
+    /// <summary>
+    /// Prints a trial verb's result (message on stdout, notes and failed secondary writes on
+    /// stderr) and picks its exit code: 71 when the boot's age cannot be told, 74 when a write
+    /// after the decision failed (the decision stands), 1 for a boot that is not good, else 0.
+    /// </summary>
+    public int Report(TrialResult result, string prefix = "")
+    {
+        (result.End == TrialEnd.CannotTell ? Error : Output).WriteLine(prefix + result.Message);
+        foreach (var failure in result.FailingChecks)
+        {
+            Error.WriteLine($"appliance: check {failure.Name}: {Appliance.Core.Health.HealthEvaluator.Label(failure.Result)}{(failure.Output.Length > 0 ? ": " + failure.Output.Trim() : "")}");
+        }
+
+        foreach (string note in result.OperatorNotes)
+        {
+            Error.WriteLine($"appliance: {note}");
+        }
+
+        foreach (string problem in result.SecondaryProblems)
+        {
+            Error.WriteLine($"appliance: {problem}");
+        }
+
+        return result.End switch
+        {
+            TrialEnd.CannotTell => ExitCodes.OsError,
+            _ when result.SecondaryProblems.Count > 0 => ExitCodes.IoError,
+            TrialEnd.NotGood => ExitCodes.BootNotGood,
+            _ => ExitCodes.Ok,
+        };
+    }
 
     /// <summary>Every command's <c>--json</c>: one JSON object on stdout (System.Text.Json source generation, Appliance.Core.Json).</summary>
     public static Option<bool> JsonOption(string description = "Print one JSON object") => new("--json") { Description = description };
@@ -73,7 +130,12 @@ public sealed class CliContext
         catch (Appliance.Core.Boot.TrialException e)
         {
             Error.WriteLine($"appliance: {e.Message}");
-            return e.Kind == Appliance.Core.Boot.TrialErrorKind.Invalid ? ExitCodes.Usage : ExitCodes.DataError;
+            return e.Kind == Appliance.Core.Boot.TrialErrorKind.Invalid ? ExitCodes.Usage : ExitCodes.TempFail;
+        }
+        catch (Appliance.Core.Kexec.KexecPlanException e) when (e.Error == Appliance.Core.Kexec.KexecPlanError.NotRunningSystem)
+        {
+            Error.WriteLine($"appliance: {e.Message}");
+            return ExitCodes.Usage;
         }
         catch (UsageException e)
         {

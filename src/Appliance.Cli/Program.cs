@@ -1,4 +1,5 @@
 using Appliance.Cli;
 using Appliance.Linux.Files;
+using Appliance.Linux.Kernel;
 
-return new ApplianceApp(Console.Out, Console.Error, TimeProvider.System, LinuxFileSteps.Instance).Run(args);
+return new ApplianceApp(Console.Out, Console.Error, TimeProvider.System, LinuxFileSteps.Instance, root => new Rebooter(root, Console.Error)).Run(args);

@@ -17,9 +17,10 @@ public static class CheckCommand
         var check = new Command("check", "Run the health checks (checks.d and built-ins) and report; exit 1 when a required check fails") { json, deadline };
         check.SetAction(parsed => context.Guarded(() =>
         {
-            var services = new BootServices(context, context.Root(parsed));
-            var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : services.Config.Boot.ValidateDeadline;
-            var report = new HealthCheckRunner(context.Time).RunAll(services.Config, services.Root, limit, CancellationToken.None);
+            string root = context.Root(parsed);
+            var config = Appliance.Linux.Config.ConfigLoader.Load(root);
+            var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : config.Boot.ValidateDeadline;
+            var report = new HealthCheckRunner(context.Time).RunAll(config, root, limit, CancellationToken.None);
             if (parsed.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.HealthReport));

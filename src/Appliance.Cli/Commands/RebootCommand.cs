@@ -40,8 +40,7 @@ public static class RebootCommand
                     return ExitCodes.Ok;
                 }
 
-                RunningSystem.Require(root, "reboot restarts the running machine");
-                new Rebooter(root, context.Error).Reboot("requested by 'appliance reboot'");
+                context.Reboot(root, "requested by 'appliance reboot'");
                 return ExitCodes.Ok;
             }
 

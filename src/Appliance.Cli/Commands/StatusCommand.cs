@@ -13,15 +13,14 @@ public static class StatusCommand
     {
         var json = CliContext.JsonOption();
         var status = new Command("status", "Show the trial state, the known-good entry and the last boots, with any rollback and its reason") { json };
-        status.SetAction(parsed => context.Guarded(() => Print(context, context.Root(parsed), parsed.GetValue(json))));
+        status.SetAction(parsed => context.Guarded(() => Print(context, context.Trials(parsed), parsed.GetValue(json))));
         return status;
     }
 
-    public static int Print(CliContext context, string root, bool json)
+    public static int Print(CliContext context, Appliance.Linux.Boot.TrialService trials, bool json)
     {
-        var services = new BootServices(context, root);
-        var state = TrialState.From(services.Env.Read());
-        var report = StatusReport.From(state, services.RunningEntryPath(state), services.Journal.All());
+        var state = trials.State();
+        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All());
         if (json)
         {
             context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));

@@ -28,6 +28,13 @@ public static class JournalNames
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 
+    /// <summary>
+    /// Whether a journalled result leaves the machine on a healthy known-good or committed
+    /// kernel; the others mean this boot is not good, so units ordered before
+    /// boot-complete.target see a failure.
+    /// </summary>
+    public static bool IsGood(string result) => result is not ("unhealthy" or "rejected");
+
     /// <summary>A boot id is a file name in the journal directory: only the kernel's UUID shape is accepted.</summary>
     public static bool IsValidBootId(string bootId) =>
         bootId.Length is > 0 and <= 64 && bootId.TrueForAll(c => char.IsAsciiHexDigit(c) || c == '-');

@@ -19,6 +19,7 @@ public sealed class Rebooter(string root, TextWriter log) : IRebooter
 {
     public void Reboot(string reason)
     {
+        RunningSystem.Require(root, "a reboot restarts the running machine");
         log.WriteLine($"appliance: rebooting: {reason}");
         log.Flush();
         Libc.sync();

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Appliance.Core.Kexec;
+using Appliance.Linux.Kernel;
 using Appliance.Linux.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -192,22 +193,4 @@ public sealed class LinuxKexecLoader : IKexecLoader
         Architecture.Arm64 => Libc.SYS_kexec_file_load_arm64,
         var other => throw new KexecException(new KexecProblem(KexecProblemKind.Unsupported, $"kexec_file_load is not wired up for {other}; the kexec path is for x86_64 and arm64"), Errno.ENOSYS),
     };
-}
-
-/// <summary>Guards operations on the running kernel against a --root that is another tree.</summary>
-public static class RunningSystem
-{
-    /// <summary>
-    /// Throws unless <paramref name="root"/> is /. kexec and reboot act on the running kernel, so
-    /// the files and sysfs values behind them must be the running system's; one planned on
-    /// another tree (an image being built, a test's fake root) would check one machine and act
-    /// on another.
-    /// </summary>
-    public static void Require(string root, string why)
-    {
-        if (Path.GetFullPath(root) != "/")
-        {
-            throw new KexecPlanException($"--root {root} is not the running system, and {why}; use --root / (or --dry-run to see the plan)", KexecPlanError.NotRunningSystem);
-        }
-    }
 }

@@ -84,7 +84,7 @@ public sealed class TrialCommandsTests : IDisposable
     }
 
     [Fact]
-    public void UpgradeStage_OtherTrialStaged_Exit65NothingWritten()
+    public void UpgradeStage_OtherTrialStaged_RefusedNothingWritten()
     {
         Ok("upgrade", "stage", "trial");
         byte[] before = _tree.GrubEnvBytes;
@@ -238,7 +238,7 @@ public sealed class TrialCommandsTests : IDisposable
 
         var result = _tree.Run("upgrade", "commit");
 
-        Assert.Equal(65, result.ExitCode);
+        Assert.Equal(75, result.ExitCode);
         Assert.Contains("not the running kernel", result.Stderr);
         Assert.Equal(before, _tree.GrubEnvBytes);
     }

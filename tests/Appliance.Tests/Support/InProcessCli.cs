@@ -20,7 +20,16 @@ public static class InProcessCli
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        int code = new ApplianceApp(output, error, time, steps).Run(args);
+        int code = new ApplianceApp(output, error, time, steps, _ => new RefusingRebooter()).Run(args);
         return new CliResult(code, output.ToString(), error.ToString());
     }
+}
+
+/// <summary>
+/// What in-process runs reboot with: never the machine running the tests. A command that gets
+/// this far has passed the running-system guard with a test's root, which is a bug.
+/// </summary>
+public sealed class RefusingRebooter : Appliance.Linux.Kernel.IRebooter
+{
+    public void Reboot(string reason) => throw new InvalidOperationException($"a test run tried to reboot the machine ({reason})");
 }

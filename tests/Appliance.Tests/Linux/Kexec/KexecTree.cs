@@ -91,6 +91,7 @@ public sealed class FakeKexecLoader(KexecTree tree) : IKexecLoader
     {
         Calls.Add("load-crash");
         ThrowIfFailing();
+        RefuseWhatTheRealLoaderRefuses(kernel, initrds, commandLine);
         Loaded = (kernel, initrds, commandLine);
         if (!LeaveCrashFlagAlone)
         {
@@ -102,6 +103,7 @@ public sealed class FakeKexecLoader(KexecTree tree) : IKexecLoader
     {
         Calls.Add("load-soft");
         ThrowIfFailing();
+        RefuseWhatTheRealLoaderRefuses(kernel, initrds, commandLine);
         Loaded = (kernel, initrds, commandLine);
         tree.Dir.Write("sys/kernel/kexec_loaded", "1\n");
     }
@@ -120,6 +122,23 @@ public sealed class FakeKexecLoader(KexecTree tree) : IKexecLoader
     {
         Calls.Add("execute");
         ThrowIfFailing();
+    }
+
+    /// <summary>The checks <see cref="LinuxKexecLoader"/> makes before the system call (<see cref="KexecLoaderContract"/>).</summary>
+    private static void RefuseWhatTheRealLoaderRefuses(string kernel, IReadOnlyList<string> initrds, string commandLine)
+    {
+        if (KernelCommandLine.Problem(commandLine) is { } problem)
+        {
+            throw new KexecPlanException($"refusing to load {kernel}: the command line is unusable: {problem}");
+        }
+
+        foreach (string image in initrds.Prepend(kernel))
+        {
+            if (!File.Exists(image))
+            {
+                throw new KexecPlanException($"{image}: no such file", KexecPlanError.Missing);
+            }
+        }
     }
 
     private void ThrowIfFailing()

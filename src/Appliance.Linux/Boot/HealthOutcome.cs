@@ -1,6 +1,6 @@
 using Appliance.Core.Journal;
 
-namespace Appliance.Cli;
+namespace Appliance.Linux.Boot;
 
 /// <summary>The health checks' verdict as the validator and the journal need it.</summary>
 public sealed record HealthOutcome(bool Healthy, IReadOnlyList<FailingCheck> Failures)

@@ -1,0 +1,86 @@
+using Appliance.Core.Boot;
+using Appliance.Linux.Boot;
+using Appliance.Linux.Files;
+using Appliance.Tests.Support;
+
+namespace Appliance.Tests.Linux.Boot;
+
+/// <summary>
+/// The trial service on fake trees: one decision written to grubenv per verb, and the writes
+/// after it (journal, hooks) never undo or block it.
+/// </summary>
+public sealed class TrialServiceTests : IDisposable
+{
+    private readonly TrialTree _tree = new();
+
+    public void Dispose() => _tree.Dispose();
+
+    private TrialService Service() => new(_tree.Root, LinuxFileSteps.Instance, new FakeTimeProvider(), TextWriter.Null);
+
+    /// <summary>A sick trial has booted; /var/lib/appliance is a file, so no journal can be written under it.</summary>
+    private void SickTrialWithJournalBlocked()
+    {
+        _tree.RequiredCheck("50-app", 1, "app did not answer");
+        Assert.Equal(0, _tree.Run("upgrade", "stage", "trial").ExitCode);
+        _tree.GrubBoots();
+        _tree.Write("var/lib/appliance", "not a directory");
+    }
+
+    [Fact]
+    public void Validate_SickTrialJournalUnwritable_RejectsAndWantsRebootAndNamesTheJournal()
+    {
+        SickTrialWithJournalBlocked();
+
+        var result = Service().Validate(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ValidationOutcome.Rejected, result.Outcome);
+        Assert.True(result.Reboot);
+        Assert.Equal("trial", _tree.State.Failed);
+        Assert.Null(_tree.State.Trial);
+        Assert.Contains(result.SecondaryProblems, p => p.Contains("boot journal", StringComparison.Ordinal) && p.Contains("var/lib/appliance", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_JournalUnwritableThenFixed_NextBootStillRecordsTheRollback()
+    {
+        SickTrialWithJournalBlocked();
+        Service().Validate(TimeSpan.FromSeconds(30));
+        File.Delete(_tree.Dir.File("var/lib/appliance"));
+        _tree.RequiredCheck("50-app", 0, "fine");
+
+        string next = _tree.GrubBoots();
+        var service = Service();
+        var result = service.Validate(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("good", next);
+        Assert.Empty(result.SecondaryProblems);
+        var record = Assert.Single(service.Journal.All());
+        Assert.Equal("trial", record.Trial);
+        Assert.Equal("good", record.Entry);
+    }
+
+    [Fact]
+    public void Commit_JournalUnwritable_CommitsAndReportsTheJournal()
+    {
+        Assert.Equal(0, _tree.Run("upgrade", "stage", "trial").ExitCode);
+        _tree.GrubBoots();
+        _tree.Write("var/lib/appliance", "not a directory");
+
+        var result = Service().Commit("upgrade commit");
+
+        Assert.Equal(ValidationOutcome.Committed, result.Outcome);
+        Assert.Equal("trial", _tree.State.Good);
+        Assert.NotEmpty(result.SecondaryProblems);
+    }
+
+    [Fact]
+    public void Abort_NoTrial_NothingToDoAndGrubenvUntouched()
+    {
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = Service().Abort();
+
+        Assert.Equal(TrialEnd.NothingToDo, result.End);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+}
