@@ -8,6 +8,8 @@ packages=(
   grub-common grub2-common grub-pc-bin
   # the QEMU appliance board and what the image builder needs (no root, no loop devices)
   qemu-system-x86 linux-image-amd64 busybox-static e2fsprogs fdisk cpio kexec-tools
+  # the EFI-partition (vfat) grubenv scenario: the host builds and reads the FAT disk image
+  dosfstools mtools
   # native AOT links with clang against zlib
   clang zlib1g-dev
   # benchmarks: peak RSS (GNU time), repeated runs, the classic watchdog daemon, load

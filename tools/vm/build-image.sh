@@ -56,7 +56,9 @@ appliance=${APPLIANCE_BIN:-$repo/artifacts/bin/appliance}
 # crypto API for "crc32c" (fs/ext4/super.c), which is a module here.
 # e1000: the NIC of boards started with networking (appliance.net=1, tools/vm/README.md).
 # i2c-stub + i2c-dev: the SMBus sensor the i2c-temperature scenario reads (init.sh i2c_stub_sensor).
-modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog e1000 i2c-stub i2c-dev"
+# vfat + nls_*: the EFI-partition grubenv scenario mounts a FAT disk; vfat asks for the NLS tables of
+# its default codepage=437 and iocharset (CONFIG_FAT_DEFAULT_CODEPAGE / _IOCHARSET, fs/fat/inode.c).
+modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog e1000 i2c-stub i2c-dev vfat nls_cp437 nls_ascii nls_utf8"
 
 # System.Device.Gpio loads libgpiod at run time (dlopen of "libgpiod.so.2"), so ldd of the
 # binary does not list it; Debian's libgpiod2 ships it.

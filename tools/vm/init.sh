@@ -325,6 +325,29 @@ case "$scenario" in
     marker "set next_entry=$(appliance --root / env get next_entry)"
     finish reboot
     ;;
+  vfat-env)
+    # Fedora's layout: /boot/grub2/grubenv is a symlink into the EFI system partition
+    # (vfat, here the second disk, built by the host with mkfs.vfat). Three real grubenv
+    # writes through it; the host reads the file back with mtools and grub-editenv.
+    for m in vfat nls_cp437 nls_ascii nls_utf8; do modprobe "$m" || fail "modprobe $m"; done
+    tries=0
+    while [ ! -b /dev/vdb ]; do
+      tries=$((tries + 1))
+      [ "$tries" -gt 50 ] && fail "no /dev/vdb"
+      sleep 0.1
+    done
+    fedora=/tmp/fedora
+    mkdir -p "$fedora/boot/efi" "$fedora/boot/grub2"
+    mount -t vfat /dev/vdb "$fedora/boot/efi" || fail "mount -t vfat /dev/vdb"
+    ln -s ../efi/EFI/fedora/grubenv "$fedora/boot/grub2/grubenv"
+    for assignment in appliance_vfat=one vfat_second=two appliance_vfat=three; do
+      appliance --root "$fedora" env set "$assignment"
+      marker "vfat env set $assignment rc=$?"
+    done
+    marker "vfat files $(ls -a "$fedora/boot/efi/EFI/fedora" | tr '\n' ' ')"
+    umount "$fedora/boot/efi" || fail "umount vfat"
+    finish poweroff
+    ;;
   kexec-arm)
     # `appliance kexec arm` then `disarm`; the entry decides whether the
     # kernel has a crash reservation (crashkernel=) at all.

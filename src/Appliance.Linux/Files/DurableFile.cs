@@ -1,3 +1,4 @@
+using Appliance.Core;
 using Appliance.Linux.Native;
 
 namespace Appliance.Linux.Files;
@@ -73,7 +74,7 @@ public sealed class DurableFile
                     _steps.Delete(previous);
                 }
 
-                _steps.Link(path, previous);
+                LinkUnlessUnsupported(path, previous);
             }
 
             _steps.Rename(temporary, path);
@@ -88,6 +89,28 @@ public sealed class DurableFile
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Gives the old file its second name, except on a filesystem without hard links: vfat (the
+    /// EFI system partition Fedora and RHEL keep grubenv on) has no link operation, which
+    /// link(2) reports as EPERM (fs/namei.c vfs_link: no i_op->link; fs/fat/namei_vfat.c
+    /// vfat_dir_inode_operations has none); EOPNOTSUPP is the other answer for "no hard links
+    /// here". The second name only bridges the ext4 journal gap; FAT has no journal, so once the
+    /// file and the directory are fsynced GRUB reads exactly what the kernel wrote, and
+    /// vfat_rename over an existing name rewrites the target's one 32-byte directory entry in
+    /// place (start cluster and size of the new file, or of the old). Any other error stands.
+    /// </summary>
+    private void LinkUnlessUnsupported(string path, string previous)
+    {
+        try
+        {
+            _steps.Link(path, previous);
+        }
+        catch (SystemError e) when (e.Errno is Errno.EPERM or Errno.EOPNOTSUPP)
+        {
+            // No second name on this filesystem: see above.
         }
     }
 

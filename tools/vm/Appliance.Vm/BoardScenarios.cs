@@ -38,6 +38,7 @@ public static partial class BoardScenarios
     public const string KexecNoReservation = "kexec-no-reservation";
     public const string KexecDisarm = "kexec-disarm";
     public const string KexecOopsPanicOnOops = "kexec-oops-panic-on-oops";
+    public const string VfatGrubEnv = "vfat-grubenv";
 
     /// <summary>The known-good entry of the board (first in grub.cfg, so GRUB's fallback index 0).</summary>
     public const string Good = "good";
@@ -69,6 +70,7 @@ public static partial class BoardScenarios
         [KexecPanicRescue] = "a trial armed by the validator (ArmKexec, crashkernel=256M) panics during its checks: the rescue kernel saves the panic, rejects the trial and reboots; known-good's status names the panic",
         [KexecNoReservation] = "`appliance kexec arm` on a kernel without crashkernel= exits 78 naming crashkernel=256M; kexec_crash_loaded stays 0",
         [KexecDisarm] = "`appliance kexec arm` then `disarm` on a kernel with crashkernel=256M: loaded 1, then 0",
+        [VfatGrubEnv] = "Fedora's layout: /boot/grub2/grubenv links into a vfat EFI partition (second disk); three `appliance env set` in the guest succeed; the host reads the file back with mtools: 1024 bytes, grub-editenv lists the values, no temporary file left",
         [KexecOopsPanicOnOops] = "a trial armed by the validator (which applies panic_on_oops=1) oopses during its checks (insmod appliance_oops, NULL pointer dereference): the rescue kernel rolls back; known-good's status names the oops",
     };
 
@@ -93,6 +95,7 @@ public static partial class BoardScenarios
         KexecNoReservation => KexecArmAsync(board, say, KexecNoReservation),
         KexecDisarm => KexecArmAsync(board, say, KexecDisarm),
         KexecOopsPanicOnOops => KexecOopsRescueAsync(board, say),
+        VfatGrubEnv => VfatGrubEnvAsync(board, say),
         _ => throw new BoardException($"unknown scenario '{name}'; known: {string.Join(", ", Descriptions.Keys)}"),
     };
 

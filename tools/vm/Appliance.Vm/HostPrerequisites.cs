@@ -13,6 +13,8 @@ public static class HostPrerequisites
         ("debugfs", "e2fsprogs"),
         ("e2fsck", "e2fsprogs"),
         ("grub-editenv", "grub-common"),
+        ("mkfs.vfat", "dosfstools"),
+        ("mcopy", "mtools"),
     ];
 
     public static void Require(RepoLayout layout)

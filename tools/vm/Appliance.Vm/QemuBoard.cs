@@ -88,6 +88,12 @@ public sealed class QemuBoard : IAsyncDisposable
         }
     }
 
+    /// <summary>A raw disk image attached as the guest's second virtio disk (/dev/vdb) from the next <see cref="Start"/> on.</summary>
+    public string? SecondDisk { get; set; }
+
+    /// <summary>The board's private run directory (deleted when the board is disposed after a success).</summary>
+    public string RunDir => _runDir;
+
     /// <summary>Receives every serial line as it arrives (e.g. a test's output helper).</summary>
     public Action<SerialLine>? OnLine { get; init; }
 
@@ -132,6 +138,7 @@ public sealed class QemuBoard : IAsyncDisposable
             "-serial", "stdio",
             "-monitor", "none",
             "-drive", $"file={DiskPath},format=raw,if=virtio",
+            .. SecondDisk is { } second ? (string[])["-drive", $"file={second},format=raw,if=virtio"] : [],
             "-device", _profile.WatchdogDevice,
         ];
         _console.Attach(ToolRunner.StartPiped(_profile.QemuBinary, args));

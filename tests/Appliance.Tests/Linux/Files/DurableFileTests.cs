@@ -46,6 +46,41 @@ public sealed class DurableFileTests
         Assert.Equal(["grubenv", ".grubenv.appliance-prev"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).OrderDescending());
     }
 
+    [Theory]
+    [InlineData(Appliance.Core.Errno.EPERM)]
+    [InlineData(Appliance.Core.Errno.EOPNOTSUPP)]
+    public void Replace_ReadByBootloaderLinkUnsupportedLikeVfat_WritesNewContentsWithoutSecondName(int errno)
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("grubenv", "one");
+        File.WriteAllText(DurableFile.PreviousPathFor(path), "stale");
+        var steps = new FailingFileSteps("Link", p => new SystemError("link", p, errno));
+
+        new DurableFile(steps).Replace(path, "two"u8, Mode0600, readByBootloader: true);
+
+        Assert.Equal("two", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
+        Assert.Equal(["CreateExclusive", "Write", "SetOwner", "Fsync", "Delete", "Link", "Rename", "FsyncDirectory", "CheckpointFilesystem"], steps.Log);
+    }
+
+    [Theory]
+    [InlineData(Appliance.Core.Errno.EACCES)]
+    [InlineData(Appliance.Core.Errno.ENOSPC)]
+    [InlineData(Appliance.Core.Errno.EROFS)]
+    public void Replace_ReadByBootloaderLinkFailsOtherwise_ThrowsAndLeavesOldContents(int errno)
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("grubenv", "one");
+        var steps = new FailingFileSteps("Link", p => new SystemError("link", p, errno));
+
+        var error = Assert.Throws<SystemError>(() => new DurableFile(steps).Replace(path, "two"u8, Mode0600, readByBootloader: true));
+
+        Assert.Equal(errno, error.Errno);
+        Assert.Equal("one", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
+        Assert.DoesNotContain("Rename", steps.Log);
+    }
+
     [Fact]
     public void Replace_NotReadByBootloader_KeepsNoPreviousGeneration()
     {
