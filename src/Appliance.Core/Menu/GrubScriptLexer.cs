@@ -45,6 +45,9 @@ internal sealed class GrubScriptLexer
 {
     private readonly string _text;
 
+    // One buffer for every word: a builder per word was most of what a large grub.cfg allocated.
+    private readonly StringBuilder _word = new();
+
     private int _pos;
     private int _line = 1;
 
@@ -158,7 +161,7 @@ internal sealed class GrubScriptLexer
     private Token ReadWord()
     {
         int line = _line;
-        var value = new StringBuilder();
+        StringBuilder value = _word.Clear();
         bool plain = true;
         int literalChars = 0;
         int variables = 0;
@@ -238,8 +241,8 @@ internal sealed class GrubScriptLexer
             throw new GrubConfigException(startLine, "single quote is never closed");
         }
 
-        string inside = _text[(_pos + 1)..end];
-        _line += inside.AsSpan().Count('\n');
+        ReadOnlySpan<char> inside = _text.AsSpan(_pos + 1, end - _pos - 1);
+        _line += inside.Count('\n');
         value.Append(inside);
         _pos = end + 1;
         return inside.Length;
