@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Appliance.Core.Json;
@@ -37,10 +38,14 @@ public static class EntriesCommand
             }
             else
             {
+                // One write: the console writer flushes every call, a system call per entry.
+                var listing = new StringBuilder();
                 foreach (MenuEntry entry in menu.Entries)
                 {
-                    context.Output.Write($"{entry.Path}\t{entry.Title}\n");
+                    listing.Append(entry.Path).Append('\t').Append(entry.Title).Append('\n');
                 }
+
+                context.Output.Write(listing.ToString());
             }
 
             return ExitCodes.Ok;

@@ -15,7 +15,19 @@ public sealed class GrubConfigException : Exception
         Problem = problem;
     }
 
+    /// <summary>For a problem at one byte (a NUL), its 0-based offset in the file.</summary>
+    public GrubConfigException(int line, int byteOffset, string problem)
+        : base($"line {line}, byte {byteOffset}: {problem}")
+    {
+        Line = line;
+        ByteOffset = byteOffset;
+        Problem = problem;
+    }
+
     public int Line { get; }
+
+    /// <summary>The 0-based byte offset of the problem in the file, when it is at one byte; else null.</summary>
+    public int? ByteOffset { get; }
 
     public string Problem { get; }
 }

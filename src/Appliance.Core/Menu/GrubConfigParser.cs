@@ -31,6 +31,8 @@ public static class GrubConfigParser
     // A --source body may itself define entries with --source; bound the recursion.
     private const int MaxSourceNesting = 8;
 
+    private static readonly System.Text.Encoding Utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     private static readonly string[] KernelCommands = ["linux", "linux16", "linuxefi"];
     private static readonly string[] InitrdCommands = ["initrd", "initrd16", "initrdefi"];
 
@@ -40,25 +42,43 @@ public static class GrubConfigParser
     /// there (none when it is null). Throws <see cref="GrubConfigException"/>, with the line, for
     /// text GRUB's parser rejects; nothing else for any text.
     /// </summary>
+    /// <summary>
+    /// Parses grub.cfg as read from the file: <paramref name="cfgBytes"/> decoded as UTF-8, an
+    /// undecodable byte becoming U+FFFD (GRUB compares bytes, and such titles never match a
+    /// reference written in valid UTF-8 either). A NUL is refused here, before decoding, so its
+    /// <see cref="GrubConfigException.ByteOffset"/> is the file's even after undecodable bytes.
+    /// </summary>
+    public static Menu Parse(byte[] cfgBytes, Func<string, IReadOnlyList<BlsFile>>? blsLoader = null, string? configPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(cfgBytes);
+        int nul = cfgBytes.AsSpan().IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            throw new GrubConfigException(cfgBytes.AsSpan(0, nul).Count((byte)'\n') + 1, nul, GrubScriptLexer.NulProblem);
+        }
+
+        return Parse(Utf8.GetString(cfgBytes), blsLoader, configPath);
+    }
+
     public static Menu Parse(string cfgText, Func<string, IReadOnlyList<BlsFile>>? blsLoader = null, string? configPath = null)
     {
         ArgumentNullException.ThrowIfNull(cfgText);
         var script = GrubScriptParser.Parse(cfgText);
         var builder = new Builder(blsLoader);
-        return Menu.Create(builder.Items(script, conditional: false, sourceNesting: 0), configPath, Boot.GrubContract.Find(cfgText));
+        return Menu.Create(builder.Items(script, conditional: false, sourceNesting: 0, []), configPath, Boot.GrubContract.Find(cfgText));
     }
 
     private sealed class Builder(Func<string, IReadOnlyList<BlsFile>>? blsLoader)
     {
-        public List<DraftNode> Items(IReadOnlyList<ScriptNode> script, bool conditional, int sourceNesting)
+        /// <summary>Adds the items of <paramref name="script"/> to <paramref name="items"/>: one list for every nested 'if', not a copy per level.</summary>
+        public List<DraftNode> Items(IReadOnlyList<ScriptNode> script, bool conditional, int sourceNesting, List<DraftNode> items)
         {
-            var items = new List<DraftNode>();
             foreach (ScriptNode node in script)
             {
                 switch (node)
                 {
                     case ConditionalNode branch:
-                        items.AddRange(Items(branch.Body, conditional: true, sourceNesting));
+                        Items(branch.Body, conditional: true, sourceNesting, items);
                         break;
                     case CommandNode { Name: "menuentry" or "submenu" } command:
                         if (MenuCommand(command, conditional, sourceNesting) is { } item)
@@ -119,7 +139,7 @@ public static class GrubConfigParser
             string title = options.Positional[0];
             if (command.Name == "submenu")
             {
-                return new DraftNode(title, options.Id, conditional, command.Line, options.Classes, null, [], string.Empty, null, Items(body, conditional, sourceNesting));
+                return new DraftNode(title, options.Id, conditional, command.Line, options.Classes, null, [], string.Empty, null, Items(body, conditional, sourceNesting, []));
             }
 
             var commands = new List<CommandNode>(Commands(body));

@@ -33,6 +33,24 @@ internal static class GrubReference
     }
 
     /// <summary>
+    /// For each title and id of <paramref name="level"/>, the first item it belongs to: what
+    /// <see cref="Select"/> returns for a spec that is one whole escaped component (with or
+    /// without a closing <c>&gt;</c>) and does not read as a number, since menuentry_eq then
+    /// amounts to equality with the unescaped text.
+    /// </summary>
+    public static Dictionary<string, int> FirstIndexByKey(IReadOnlyList<(string Title, string? Id)> level)
+    {
+        var first = new Dictionary<string, int>(level.Count, StringComparer.Ordinal);
+        for (int k = 0; k < level.Count; k++)
+        {
+            first.TryAdd(level[k].Title, k);
+            first.TryAdd(level[k].Id ?? level[k].Title, k);
+        }
+
+        return first;
+    }
+
+    /// <summary>
     /// get_entry_number's <c>grub_strtoul (val, 0, 0)</c>: leading blanks skipped, <c>0x</c> makes
     /// it hexadecimal and a leading <c>0</c> before an octal digit octal, and digits are read up to
     /// the first other character, which is not checked, so <c>"2 (old)"</c> is entry 2. False when

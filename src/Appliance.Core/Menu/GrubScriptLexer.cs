@@ -45,22 +45,20 @@ internal sealed class GrubScriptLexer
 {
     private readonly string _text;
 
-    // A last line cut at a NUL is empty here but still a line for GRUB, so a backslash-newline
-    // before it continues into it rather than into nothing.
-    private readonly bool _lastLineCut;
+    // One buffer for every word: a builder per word was most of what a large grub.cfg allocated.
+    private readonly StringBuilder _word = new();
 
     private int _pos;
     private int _line = 1;
 
-    private GrubScriptLexer(string text, bool lastLineCut)
+    private GrubScriptLexer(string text)
     {
         _text = text;
-        _lastLineCut = lastLineCut;
     }
 
     public static List<Token> Tokenize(string text)
     {
-        var lexer = new GrubScriptLexer(AsGrubReadsLines(text, out bool lastLineCut), lastLineCut);
+        var lexer = new GrubScriptLexer(AsGrubReadsLines(text));
         var tokens = new List<Token>();
         while (true)
         {
@@ -74,39 +72,30 @@ internal sealed class GrubScriptLexer
     }
 
     /// <summary>
-    /// The text as GRUB's line reader hands it to the lexer: grub_file_getline
-    /// (grub-core/normal/main.c) drops every carriage return, inside quotes too, and a line is then
-    /// a C string, so a NUL ends it.
+    /// Why a NUL is refused rather than read as GRUB reads it: grub_file_getline
+    /// (grub-core/normal/main.c) keeps the NUL in the line, which the lexer then takes as a C
+    /// string, so GRUB silently drops the rest of that line (a closing quote, a '{') and the menu
+    /// it shows is not the one the file lists. grub-mkconfig never writes one.
     /// </summary>
-    private static string AsGrubReadsLines(string text, out bool lastLineCut)
+    public const string NulProblem =
+        "grub.cfg contains a NUL byte, so it is binary or corrupted (GRUB would silently drop the rest of that line); "
+        + "regenerate it with update-grub (or grub-mkconfig -o FILE), or restore it from a backup";
+
+    /// <summary>
+    /// The text as GRUB's line reader hands it to the lexer: grub_file_getline
+    /// (grub-core/normal/main.c) drops every carriage return, inside quotes too. A NUL is refused
+    /// (<see cref="NulProblem"/>), at its offset in the text's UTF-8 encoding.
+    /// </summary>
+    private static string AsGrubReadsLines(string text)
     {
-        lastLineCut = false;
-        if (text.AsSpan().IndexOfAny('\r', '\0') < 0)
+        int nul = text.IndexOf('\0');
+        if (nul >= 0)
         {
-            return text;
+            ReadOnlySpan<char> before = text.AsSpan(0, nul);
+            throw new GrubConfigException(before.Count('\n') + 1, Encoding.UTF8.GetByteCount(before), NulProblem);
         }
 
-        var clean = new StringBuilder(text.Length);
-        bool cut = false;
-        foreach (char c in text)
-        {
-            if (c == '\n')
-            {
-                cut = false;
-                clean.Append(c);
-            }
-            else if (c == '\0')
-            {
-                cut = true;
-            }
-            else if (!cut && c != '\r')
-            {
-                clean.Append(c);
-            }
-        }
-
-        lastLineCut = cut;
-        return clean.ToString();
+        return text.Contains('\r') ? text.Replace("\r", string.Empty, StringComparison.Ordinal) : text;
     }
 
     private char At(int index) => index < _text.Length ? _text[index] : '\0';
@@ -172,7 +161,7 @@ internal sealed class GrubScriptLexer
     private Token ReadWord()
     {
         int line = _line;
-        var value = new StringBuilder();
+        StringBuilder value = _word.Clear();
         bool plain = true;
         int literalChars = 0;
         int variables = 0;
@@ -190,7 +179,7 @@ internal sealed class GrubScriptLexer
             {
                 case '\\':
                     plain = false;
-                    if (At(_pos + 1) == '\n' && _pos + 2 >= _text.Length && !_lastLineCut)
+                    if (At(_pos + 1) == '\n' && _pos + 2 >= _text.Length)
                     {
                         throw new GrubConfigException(_line, "backslash-newline at the end of the file continues into nothing");
                     }
@@ -252,8 +241,8 @@ internal sealed class GrubScriptLexer
             throw new GrubConfigException(startLine, "single quote is never closed");
         }
 
-        string inside = _text[(_pos + 1)..end];
-        _line += inside.AsSpan().Count('\n');
+        ReadOnlySpan<char> inside = _text.AsSpan(_pos + 1, end - _pos - 1);
+        _line += inside.Count('\n');
         value.Append(inside);
         _pos = end + 1;
         return inside.Length;

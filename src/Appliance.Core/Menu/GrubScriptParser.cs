@@ -23,9 +23,10 @@ internal sealed record ConditionalNode(IReadOnlyList<ScriptNode> Body, int Line)
 /// <c>if/elif/else/fi</c>, <c>for/while/until ... do ... done</c> and, at the top level only,
 /// <c>function NAME { ... }</c>. Reserved words count only where a command starts. What
 /// parser.y rejects is rejected here, with the line, as <see cref="GrubConfigException"/>
-/// (the tests hold this against GRUB's own grub-script-check). Two limits are ours: nesting
-/// deeper than <see cref="MaxNesting"/> is rejected, and a single token longer than the
-/// lexer's YYLMAX, which makes GRUB abort, is accepted.
+/// (the tests hold this against GRUB's own grub-script-check). Three limits are ours: nesting
+/// deeper than <see cref="MaxNesting"/> is rejected, a single token longer than the lexer's
+/// YYLMAX, which makes GRUB abort, is accepted, and a NUL, where GRUB drops the rest of the
+/// line, is rejected (<see cref="GrubScriptLexer.NulProblem"/>).
 /// </summary>
 internal sealed class GrubScriptParser
 {

@@ -175,11 +175,12 @@ public sealed class Menu
     private static List<MenuNode> Finish(IReadOnlyList<DraftNode> level, string prefix, List<MenuEntry> entries)
     {
         var keys = level.Map(d => (d.Title, d.Id));
+        var firstByKey = GrubReference.FirstIndexByKey(keys);
         var nodes = new List<MenuNode>(level.Count);
         for (int k = 0; k < level.Count; k++)
         {
             DraftNode draft = level[k];
-            string path = prefix + Component(keys, k, isSubmenu: draft.Children is not null);
+            string path = prefix + Component(keys[k], firstByKey, k, isSubmenu: draft.Children is not null);
             if (draft.Children is { } children)
             {
                 nodes.Add(new MenuNode(path, draft.Title, draft.Id, draft.Conditional, null, Finish(children, path + ">", entries)));
@@ -202,15 +203,18 @@ public sealed class Menu
     /// <summary>
     /// The path component for item <paramref name="k"/>: its id, else its title, else its number;
     /// the first of these that GRUB would resolve back to this very item at this level.
+    /// <paramref name="firstByKey"/> answers <see cref="GrubReference.Select"/> for a whole
+    /// component in one lookup; scanning the level for each item made a level of n items cost n².
     /// </summary>
-    private static string Component(IReadOnlyList<(string Title, string? Id)> keys, int k, bool isSubmenu)
+    private static string Component((string Title, string? Id) key, Dictionary<string, int> firstByKey, int k, bool isSubmenu)
     {
-        string[] choices = keys[k].Id is { } id ? [id, keys[k].Title] : [keys[k].Title];
+        string[] choices = key.Id is { } id ? [id, key.Title] : [key.Title];
         foreach (string choice in choices)
         {
             string escaped = GrubReference.Escape(choice);
             string spec = isSubmenu ? escaped + ">" : escaped;
-            if (GrubReference.Select(keys, spec, out _) == k)
+            int selected = GrubReference.TryParseNumber(spec, out int number) ? number : firstByKey.GetValueOrDefault(choice, -1);
+            if (selected == k)
             {
                 return escaped;
             }

@@ -33,16 +33,18 @@ public static class MenuReader
     public static GrubMenu Read(string root, string? configOverride)
     {
         string path = configOverride ?? DefaultConfigPath(root);
-        string text = ReadText(path, MaxConfigBytes, missingHint: configOverride is null
+        byte[] bytes = ReadBytes(path, MaxConfigBytes, missingHint: configOverride is null
             ? $"no such file, nor {Path.Combine(root, "boot/grub2/grub.cfg")}; run grub-mkconfig or pass --config FILE"
             : "no such file");
         try
         {
-            return GrubConfigParser.Parse(text, _ => ReadSnippets(root), path);
+            return GrubConfigParser.Parse(bytes, _ => ReadSnippets(root), path);
         }
         catch (GrubConfigException e)
         {
-            throw new FileProblemException(FileProblemKind.Corrupt, path, $"{e.Message}; GRUB would not parse this, so its menu is not what the file lists", e);
+            // A NUL's message already says what GRUB would make of it; GRUB does parse what is left.
+            string consequence = e.ByteOffset is null ? "; GRUB would not parse this, so its menu is not what the file lists" : string.Empty;
+            throw new FileProblemException(FileProblemKind.Corrupt, path, e.Message + consequence, e);
         }
     }
 
@@ -96,7 +98,10 @@ public static class MenuReader
         }
     }
 
-    private static string ReadText(string path, long maxBytes, string missingHint)
+    private static string ReadText(string path, long maxBytes, string missingHint) =>
+        Utf8.GetString(ReadBytes(path, maxBytes, missingHint));
+
+    private static byte[] ReadBytes(string path, long maxBytes, string missingHint)
     {
         try
         {
@@ -112,7 +117,7 @@ public static class MenuReader
                 throw new FileProblemException(FileProblemKind.Corrupt, path, $"is {status.Size} bytes, too large for a GRUB configuration (limit {maxBytes})");
             }
 
-            return Utf8.GetString(File.ReadAllBytes(path));
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -126,6 +126,22 @@ public sealed class EntriesCommandTests
     }
 
     [Fact]
+    public void Entries_ConfigWithNulByte_DataErrorNamingFileLineAndByteOffset()
+    {
+        using var root = new TempDir();
+        string cfg = root.File("grub.cfg");
+        File.WriteAllBytes(cfg, [.. "set default=0\nmenuentry 'a\0' {\n  linux /k\n}\n"u8]);
+
+        CliResult result = InProcessCli.Run("entries", "--config", cfg);
+
+        Assert.Equal(ExitCodes.DataError, result.ExitCode);
+        Assert.StartsWith($"appliance: {cfg}: line 2, byte 26: grub.cfg contains a NUL byte", result.Stderr);
+        Assert.Contains("update-grub", result.Stderr);
+        Assert.DoesNotContain("quote", result.Stderr);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
     public void Entries_ConfigIsDirectory_NoInput()
     {
         using var root = new TempDir();

@@ -10,6 +10,40 @@ public sealed class GrubConfigParserTests
     private static GrubConfigException Rejects(string cfg) => Assert.Throws<GrubConfigException>(() => GrubConfigParser.Parse(cfg));
 
     [Fact]
+    public void Parse_NulInsideQuotes_NamesTheNulWithLineAndByteOffsetNotAnUnclosedQuote()
+    {
+        // "set default=0\n" is 14 bytes, "menuentry 'caf" 14 more, the é two: the NUL is byte 30.
+        var e = Rejects("set default=0\nmenuentry 'caf\u00e9\0x' {\n  linux /k\n}\n");
+
+        Assert.Equal(2, e.Line);
+        Assert.Equal(30, e.ByteOffset);
+        Assert.StartsWith("line 2, byte 30: grub.cfg contains a NUL byte", e.Message);
+        Assert.DoesNotContain("quote", e.Message);
+    }
+
+    [Fact]
+    public void Parse_BytesWithNulAfterInvalidUtf8_OffsetCountsTheFileBytes()
+    {
+        // An undecodable byte becomes three bytes of U+FFFD once decoded; the offset is the file's.
+        byte[] cfg = [0xFF, (byte)'\n', (byte)'a', 0, (byte)'\n'];
+
+        var e = Assert.Throws<GrubConfigException>(() => GrubConfigParser.Parse(cfg));
+
+        Assert.Equal(2, e.Line);
+        Assert.Equal(3, e.ByteOffset);
+    }
+
+    [Fact]
+    public void Parse_BytesWithoutNul_SameMenuAsText()
+    {
+        string text = "menuentry 'caf\u00e9' --id c { linux /k a; }\n";
+
+        var entry = Assert.Single(GrubConfigParser.Parse(System.Text.Encoding.UTF8.GetBytes(text)).Entries);
+
+        Assert.Equal(Single(text), entry);
+    }
+
+    [Fact]
     public void Parse_SingleQuotesWithEscapedQuoteIdiom_TitleIsLiteral()
     {
         var entry = Single("menuentry 'It'\\''s $HOME \\n' {\n\tlinux /k\n}\n");
