@@ -20,6 +20,8 @@ packages=(
   # packaging tests: a Debian root to install the .deb into, unit verification, the man page
   # checks, and the Ansible rollout role
   debootstrap systemd groff-base man-db ansible-core
+  # Debian's package checker, which LintianTests runs on the built .deb
+  lintian
   # the VM board's SSH client key (ssh-keygen) and the ssh ansible-playbook runs
   openssh-client
   # the stock Debian 12 board (tools/vm/debian/build-image.sh): mmdebstrap builds the root,

@@ -66,7 +66,8 @@ fi
 install -m 0644 "$here/bash-completion/appliance" "$dest$prefix/share/bash-completion/completions/appliance"
 
 # /etc/appliance: the configuration, the check and hook directories and their examples.
-# Mode 0755 and 0644: Appliance refuses group- or world-writable config, checks and hooks.
+# Directories and examples 0755, config 0644: Appliance refuses group- or world-writable
+# config, checks and hooks.
 etc=$dest/etc/appliance
 install -d -m 0755 "$etc" "$etc/appliance.conf.d" \
   "$etc/checks.d/required.d/examples" "$etc/checks.d/wanted.d/examples" "$etc/hooks.d/examples"
@@ -79,7 +80,12 @@ done
   if [ -e "$target" ]; then
     echo "install: keeping existing $target" >&2
   else
-    install -m 0644 "$here/etc/$file" "$target"
+    # Examples are programs meant to be copied one level up: 0755, so that a plain cp (which
+    # gives a new file the source's mode less the umask) makes a check or hook that runs.
+    case "$file" in
+      */examples/*) install -m 0755 "$here/etc/$file" "$target" ;;
+      *) install -m 0644 "$here/etc/$file" "$target" ;;
+    esac
   fi
 done
 

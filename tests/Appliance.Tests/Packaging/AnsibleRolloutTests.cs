@@ -56,6 +56,69 @@ public sealed class AnsibleRolloutTests : IDisposable
         Assert.DoesNotContain("canary-good: kernel", output);
     }
 
+    /// <summary>
+    /// Issue 14: the batch is the blast radius. With the default batch of one, a failing second
+    /// host stops the rollout before the third is staged or rebooted (with the former 25%
+    /// batches, hosts 2 and 3 of 8 rebooted together).
+    /// </summary>
+    [Fact]
+    public void Rollout_EightHostsSecondBad_DefaultBatchOfOne_ThirdNeverStagedNorRebooted()
+    {
+        var hosts = new List<(string, string)> { ("h1", "good"), ("h2", "bad") };
+        hosts.AddRange(Enumerable.Range(3, 6).Select(i => ($"h{i}", "good")));
+        string inventory = Inventory([.. hosts]);
+
+        var result = Playbook("-i", inventory, "-e", $"entry={Entry}");
+
+        string output = result.StdoutText;
+        Assert.True(result.ExitCode == 2, result.ToString() + output);
+        Assert.Contains($"h1: {Entry} committed", output);
+        Assert.Contains($"h2: kernel {Entry} was NOT committed (rolled-back)", output);
+        Assert.True(File.Exists(_hosts.File("h2/rebooted")), "h2 was never rebooted");
+        foreach (int i in Enumerable.Range(3, 6))
+        {
+            Assert.False(File.Exists(_hosts.File($"h{i}/calls")), $"h{i} was staged after h2 failed");
+            Assert.False(File.Exists(_hosts.File($"h{i}/rebooted")), $"h{i} was rebooted after h2 failed");
+        }
+    }
+
+    /// <summary>A larger batch is asked for explicitly, and then the whole batch reboots together: that is its blast radius.</summary>
+    [Fact]
+    public void Rollout_BatchOfTwo_SecondBad_ItsBatchMateRebootedTooThenStops()
+    {
+        string inventory = Inventory(("h1", "good"), ("h2", "bad"), ("h3", "good"), ("h4", "good"));
+
+        var result = Playbook("-i", inventory, "-e", $"entry={Entry}", "-e", "appliance_rollout_batch=2");
+
+        Assert.True(result.ExitCode == 2, result.ToString() + result.StdoutText);
+        Assert.True(File.Exists(_hosts.File("h3/rebooted")), "h3, in h2's batch, was not rebooted");
+        Assert.False(File.Exists(_hosts.File("h4/calls")), "h4 was staged after h2's batch failed");
+    }
+
+    /// <summary>
+    /// Issue 14: a host whose GRUB ignores the trial (Appliance's block missing from grub.cfg)
+    /// comes back on a new boot still staged with every try left, running known-good. That
+    /// never changes by waiting, so the role fails at the first poll with that reason instead of
+    /// polling for the whole status budget (here 60 polls 5 s apart: 5 minutes).
+    /// </summary>
+    [Fact]
+    public void Rollout_GrubIgnoresTheTrial_FailsAtOnceNamingTheReason()
+    {
+        string inventory = Inventory(("h1", "ignored"), ("h2", "good"));
+        var started = DateTime.UtcNow;
+
+        var result = Playbook("-i", inventory, "-e", $"entry={Entry}", "-e", "appliance_status_retries=60", "-e", "appliance_status_delay=5");
+
+        var took = DateTime.UtcNow - started;
+        string output = result.StdoutText;
+        Assert.True(result.ExitCode == 2, result.ToString() + output);
+        Assert.Contains($"h1: GRUB did not attempt the trial {Entry}", output);
+        Assert.Contains("update-grub", output);
+        Assert.True(took < TimeSpan.FromSeconds(60), $"took {took.TotalSeconds:F0} s: it polled instead of failing at once");
+        Assert.Single(File.ReadAllLines(_hosts.File("h1/calls")), l => l.StartsWith("upgrade status", StringComparison.Ordinal));
+        Assert.False(File.Exists(_hosts.File("h2/calls")));
+    }
+
     [Fact]
     public void Rollout_AllGood_EveryHostCommittedExitZero()
     {
@@ -91,7 +154,10 @@ public sealed class AnsibleRolloutTests : IDisposable
             string dir = _hosts.Subdirectory(name);
             File.Copy(Path.Combine(Dir, "tests/fake-appliance"), Path.Combine(dir, "appliance"));
             File.WriteAllText(Path.Combine(dir, "kernel"), kernel + "\n");
-            lines.Add($"{name} appliance_bin={dir}/appliance appliance_reboot_command=\"touch {dir}/rebooted\"");
+            File.WriteAllText(Path.Combine(dir, "boot_id"), Guid.NewGuid() + "\n");
+            // A "reboot" is a new boot id, as the role reads it, and the fake's verdict from then on.
+            lines.Add($"{name} appliance_bin={dir}/appliance appliance_boot_id_command=\"cat {dir}/boot_id\" "
+                + $"appliance_reboot_command=\"touch {dir}/rebooted; cat /proc/sys/kernel/random/uuid >{dir}/boot_id\"");
         }
 
         lines.AddRange(

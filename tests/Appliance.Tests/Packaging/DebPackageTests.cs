@@ -106,6 +106,34 @@ public sealed class DebPackageTests(DebFixture fixture) : IClassFixture<DebFixtu
         Assert.True(new FileInfo(root.File("usr/share/man/man8/appliance.8.gz")).Length > 1000);
     }
 
+    /// <summary>
+    /// Issue 14: the shipped examples are meant to be used by copying them one level up. A plain
+    /// cp (no -p, no chmod) creates the copy with the source's mode less the umask, so the example
+    /// must ship 0755: shipped 0644 the copy is not executable and the check cannot run.
+    /// </summary>
+    [Fact]
+    public void Deb_ExampleCheck_PlainCpOneLevelUp_IsRunByCheck()
+    {
+        using var root = NewRoot();
+        Install(root);
+        foreach (string example in new[] { "checks.d/required.d/examples/10-default-route", "checks.d/required.d/examples/20-service-active", "checks.d/wanted.d/examples/50-clock-synchronized", "hooks.d/examples/log-event" })
+        {
+            var mode = File.GetUnixFileMode(root.File("etc/appliance/" + example));
+            Assert.True(mode == (UnixFileMode)0b111_101_101, $"/etc/appliance/{example} is {Convert.ToString((int)mode, 8)}, not 755");
+        }
+
+        var cp = Chroot(root, "sh", "-c", "umask 022 && cp /etc/appliance/checks.d/required.d/examples/10-default-route /etc/appliance/checks.d/required.d/");
+        Assert.True(cp.ExitCode == 0, cp.ToString());
+
+        // The check runs (passing or failing on this machine's routes, both are its own verdict),
+        // rather than being refused or failing to execute.
+        var check = Tools.Run(Slow, ApplianceBinary.Program, "--root", root.Path, "check");
+        string output = check.StdoutText + check.Stderr;
+        Assert.True(check.ExitCode is 0 or 1, check.ToString() + "\n" + check.StdoutText);
+        Assert.Contains("10-default-route", output);
+        Assert.Matches("default route", output);
+    }
+
     [Fact]
     public void Deb_Purge_RemovesOnlyOurGrubenvVariablesStateAndEveryPackageFile()
     {

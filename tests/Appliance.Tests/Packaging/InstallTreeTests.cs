@@ -73,10 +73,11 @@ public sealed class InstallTreeTests : IDisposable
             Assert.True((File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0, $"{path} is group- or world-writable");
         }
 
-        // Example checks and hooks sit in examples/ directories and are not executable: nothing runs by default.
+        // Example checks and hooks sit in examples/ directories, which never run (the next test);
+        // they are 0755 so that a plain cp one level up makes a check or hook that runs (issue 14).
         var examples = Directory.GetFiles(_dest.File("etc/appliance"), "*", SearchOption.AllDirectories).Where(f => f.Contains("/examples/", StringComparison.Ordinal)).ToList();
         Assert.True(examples.Count >= 4, string.Join(", ", examples));
-        Assert.All(examples, f => Assert.True((File.GetUnixFileMode(f) & UnixFileMode.UserExecute) == 0, $"{f} is executable"));
+        Assert.All(examples, f => Assert.True(File.GetUnixFileMode(f) == (UnixFileMode)0b111_101_101, $"{f} is {Convert.ToString((int)File.GetUnixFileMode(f), 8)}, not 755"));
         foreach (string e in new[] { "trial-staged", "committed", "rolled-back", "watchdog-reset", "check-failing", "rescue-entered" })
         {
             Assert.True(Directory.Exists(_dest.File($"etc/appliance/hooks.d/{e}")), e);
