@@ -39,8 +39,24 @@ public sealed class CliContext
         Recursive = true,
     };
 
-    /// <summary>The <c>--root</c> a command was given (default <c>/</c>): the one place it is read.</summary>
-    public string Root(ParseResult parsed) => parsed.GetValue(RootOption) ?? "/";
+    /// <summary>
+    /// The <c>--root</c> a command was given (default <c>/</c>): the one place it is read. A root
+    /// that is not a directory is an error, never an empty system: read as one, <c>check</c>
+    /// would report healthy and <c>metrics</c> zeros for a typo.
+    /// </summary>
+    public string Root(ParseResult parsed)
+    {
+        string root = parsed.GetValue(RootOption) ?? "/";
+        if (!Directory.Exists(root))
+        {
+            throw new FileProblemException(
+                File.Exists(root) ? FileProblemKind.NotARegularFile : FileProblemKind.Missing,
+                root,
+                $"{RootOptionName} must name a directory (the tree that holds the system's boot/, etc/ and var/), and this {(File.Exists(root) ? "is a file" : "does not exist")}");
+        }
+
+        return root;
+    }
 
     /// <summary>The trial-boot use cases over the command's <c>--root</c>.</summary>
     public TrialService Trials(ParseResult parsed) => new(Root(parsed), FileSteps, Time, Error);

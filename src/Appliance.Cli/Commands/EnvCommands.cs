@@ -33,7 +33,13 @@ public static class EnvCommands
         var list = new Command("list", "List the variables, one name=value per line, in file order") { jsonOption };
         list.SetAction(parsed => context.Guarded(() =>
         {
-            GrubEnvBlock block = Open(parsed).Read();
+            var env = Open(parsed);
+            GrubEnvBlock block = env.Read();
+            foreach (var variable in block.Variables.Filter(v => !v.IsUtf8))
+            {
+                context.Error.WriteLine($"appliance: {env.Path}: the record at byte {variable.Offset} ('{variable.Name}') is not UTF-8; shown with U+FFFD, kept in the file as written");
+            }
+
             if (parsed.GetValue(jsonOption))
             {
                 var map = new Dictionary<string, string>(StringComparer.Ordinal);

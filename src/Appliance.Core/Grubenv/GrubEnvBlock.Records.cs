@@ -47,10 +47,9 @@ public sealed partial class GrubEnvBlock
                 throw Corrupt(nameStart, "expected a newline ending the record, found the end of the block");
             }
 
-            variables.Add(new GrubEnvVariable(
-                Decode(_buffer.AsSpan(nameStart, nameEnd - nameStart), nameStart, "a variable name"),
-                Decode(Unescape(valueStart, p), nameStart, "a value"),
-                nameStart));
+            var (name, nameIsUtf8) = Decode(_buffer.AsSpan(nameStart, nameEnd - nameStart), nameStart, "a variable name");
+            var (value, valueIsUtf8) = Decode(Unescape(valueStart, p), nameStart, "a value");
+            variables.Add(new GrubEnvVariable(name, value, nameStart, nameIsUtf8 && valueIsUtf8));
             p++;
         }
 
@@ -75,11 +74,12 @@ public sealed partial class GrubEnvBlock
     }
 
     /// <summary>
-    /// Decodes a name or an unescaped value. GRUB reads both as C strings of bytes: a NUL ends
-    /// one early, and bytes that are not UTF-8 would come out here as U+FFFD. Either way
-    /// <c>env list</c> would show something GRUB does not have, so the record counts as corrupt.
+    /// Decodes a name or an unescaped value. GRUB reads both as C strings of bytes, so a NUL ends
+    /// one early: <c>env list</c> would show something GRUB does not have, and the record counts
+    /// as corrupt. Bytes that are not UTF-8 are what GRUB has too; they decode with U+FFFD for
+    /// display and stay as they are in the block.
     /// </summary>
-    private static string Decode(ReadOnlySpan<byte> bytes, int recordOffset, string what)
+    private static (string Text, bool IsUtf8) Decode(ReadOnlySpan<byte> bytes, int recordOffset, string what)
     {
         if (bytes.Contains((byte)0))
         {
@@ -88,11 +88,11 @@ public sealed partial class GrubEnvBlock
 
         try
         {
-            return StrictUtf8.GetString(bytes);
+            return (StrictUtf8.GetString(bytes), true);
         }
         catch (DecoderFallbackException)
         {
-            throw Corrupt(recordOffset, $"expected {what} in UTF-8");
+            return (Encoding.UTF8.GetString(bytes), false);
         }
     }
 

@@ -12,8 +12,8 @@ namespace Appliance.Core.Grubenv;
 /// out and the block refilled with <c>#</c> at its end. So the same sequence of operations gives
 /// the same bytes as <c>grub-editenv</c>, comments and unknown variables included. Reading is
 /// stricter than GRUB's, which stops silently at the first malformed line: here a malformed
-/// line is an error naming its offset, and so is a name or value we could not read exactly as
-/// GRUB does (one with a NUL byte, or bytes that are not UTF-8).
+/// line is an error naming its offset, and so is a name or value with a NUL byte, which GRUB
+/// would cut short. Bytes that are not UTF-8 are kept as they are (see <see cref="GrubEnvVariable"/>).
 /// </remarks>
 public sealed partial class GrubEnvBlock
 {

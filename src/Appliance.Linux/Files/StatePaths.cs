@@ -14,6 +14,6 @@ public static class StatePaths
 
     public const string Watchdog = Root + "/watchdog";
 
-    /// <summary><paramref name="path"/> (absolute) under <paramref name="root"/>.</summary>
-    public static string Under(string root, string path) => Path.Combine(root, path.TrimStart('/'));
+    /// <summary><paramref name="path"/> (absolute) under <paramref name="root"/>, symlinks resolved inside it.</summary>
+    public static string Under(string root, string path) => Config.RootedPath.Resolve(root, path);
 }

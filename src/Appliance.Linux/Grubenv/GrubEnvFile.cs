@@ -1,3 +1,4 @@
+using Appliance.Linux.Config;
 using Appliance.Core.Grubenv;
 using Appliance.Linux.Files;
 using Appliance.Linux.Native;
@@ -34,16 +35,16 @@ public sealed class GrubEnvFile
     /// <c>boot/grub2/grubenv</c> on distributions that use that directory: when only that file
     /// exists, or (for <c>env create</c>) only that directory. boot/grub wins when both files exist.
     /// </summary>
-    public static string DefaultPath(string root)
-    {
-        string grub2 = System.IO.Path.Combine(root, "boot/grub2/grubenv");
-        string grub = System.IO.Path.Combine(root, "boot/grub/grubenv");
-        if (!File.Exists(grub) && (File.Exists(grub2) || (!Directory.Exists(System.IO.Path.Combine(root, "boot/grub")) && Directory.Exists(System.IO.Path.Combine(root, "boot/grub2")))))
-        {
-            return grub2;
-        }
+    public static string DefaultPath(string root) => RootedPath.Resolve(root, GrubDirectory(root) + "/grubenv");
 
-        return grub;
+    /// <summary>GRUB's directory under <paramref name="root"/> as the system names it (<c>/boot/grub</c> or <c>/boot/grub2</c>), chosen as <see cref="DefaultPath"/> says.</summary>
+    public static string GrubDirectory(string root)
+    {
+        const string Grub = "/boot/grub", Grub2 = "/boot/grub2";
+        bool grubEnv = File.Exists(RootedPath.Resolve(root, Grub + "/grubenv"));
+        bool grub2Env = File.Exists(RootedPath.Resolve(root, Grub2 + "/grubenv"));
+        bool onlyGrub2Directory = !Directory.Exists(RootedPath.Resolve(root, Grub)) && Directory.Exists(RootedPath.Resolve(root, Grub2));
+        return !grubEnv && (grub2Env || onlyGrub2Directory) ? Grub2 : Grub;
     }
 
     public GrubEnvBlock Read() => Guard(ReadUnlocked);

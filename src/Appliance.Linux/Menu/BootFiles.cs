@@ -1,3 +1,4 @@
+using Appliance.Linux.Config;
 using Appliance.Core.Kexec;
 
 namespace Appliance.Linux.Menu;
@@ -37,8 +38,8 @@ public static class BootFiles
             throw new KexecPlanException($"menu entry '{entry}': '{grubPath}' is not a usable file path");
         }
 
-        string direct = Path.Join(root, relative);
-        string underBoot = Path.Join(root, "boot", relative);
+        string direct = RootedPath.Resolve(root, relative);
+        string underBoot = RootedPath.Resolve(root, "boot/" + relative);
         if (File.Exists(direct))
         {
             return direct;

@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Linux.Config;
 using Appliance.Core.Collections;
 using Appliance.Core.Menu;
 using Appliance.Linux.Files;
@@ -34,7 +35,7 @@ public static class MenuReader
     {
         string path = configOverride ?? DefaultConfigPath(root);
         byte[] bytes = ReadBytes(path, MaxConfigBytes, missingHint: configOverride is null
-            ? $"no such file, nor {Path.Combine(root, "boot/grub2/grub.cfg")}; run grub-mkconfig or pass --config FILE"
+            ? $"no such file, nor {RootedPath.Resolve(root, "/boot/grub2/grub.cfg")}; run grub-mkconfig or pass --config FILE"
             : "no such file");
         try
         {
@@ -55,14 +56,13 @@ public static class MenuReader
     /// </summary>
     public static string DefaultConfigPath(string root)
     {
-        string prefix = Path.GetDirectoryName(GrubEnvFile.DefaultPath(root)) ?? root;
         string[] choices =
         [
-            Path.Combine(prefix, "grub.cfg"),
-            Path.Combine(root, "boot/grub/grub.cfg"),
-            Path.Combine(root, "boot/grub2/grub.cfg"),
+            RootedPath.Resolve(root, GrubEnvFile.GrubDirectory(root) + "/grub.cfg"),
+            RootedPath.Resolve(root, "/boot/grub/grub.cfg"),
+            RootedPath.Resolve(root, "/boot/grub2/grub.cfg"),
         ];
-        return Array.Find(choices, File.Exists) ?? Path.Combine(root, "boot/grub/grub.cfg");
+        return Array.Find(choices, File.Exists) ?? choices[1];
     }
 
     /// <summary>
@@ -73,7 +73,7 @@ public static class MenuReader
     /// </summary>
     private static IReadOnlyList<BlsFile> ReadSnippets(string root)
     {
-        string directory = Path.Combine(root, "boot/loader/entries");
+        string directory = RootedPath.Resolve(root, "/boot/loader/entries");
         try
         {
             if (!Directory.Exists(directory))

@@ -117,6 +117,25 @@ public sealed class TrialCommandsTests : IDisposable
     }
 
     [Fact]
+    public void BootValidate_GrubenvHoldsValueNotUtf8FromAnotherTool_CommitsAndKeepsThoseBytes()
+    {
+        Ok("upgrade", "stage", "trial");
+        Assert.Equal("trial", _tree.GrubBoots());
+        var block = Appliance.Core.Grubenv.GrubEnvBlock.Parse(_tree.GrubEnvBytes);
+        block.Set("title", "caf~");
+        byte[] bytes = block.Bytes.ToArray();
+        int tilde = Array.LastIndexOf(bytes, (byte)'~');
+        bytes[tilde] = 0xE9;
+        File.WriteAllBytes(_tree.GrubEnvPath, bytes);
+
+        Ok("boot", "validate", "--no-reboot");
+
+        Assert.Equal("trial", _tree.State.Good);
+        byte[] latin1 = [.. "title=caf"u8, 0xE9, (byte)'\n'];
+        Assert.True(GrubEditenv.List(_tree.GrubEnvPath).AsSpan().IndexOf(latin1) >= 0, "grub-editenv no longer lists the Latin-1 title as written");
+    }
+
+    [Fact]
     public void BootValidate_Twice_SecondChangesNothing()
     {
         Ok("upgrade", "stage", "trial");

@@ -27,6 +27,7 @@ public sealed class TempDir : IDisposable
     public string NewGrubEnv(string name = "grubenv", ReadOnlySpan<byte> contents = default)
     {
         string path = File(name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         System.IO.File.WriteAllBytes(path, contents.IsEmpty ? Appliance.Core.Grubenv.GrubEnvBlock.Create().Bytes : contents);
         return path;
     }
