@@ -37,6 +37,11 @@ public static class UpgradeCommands
                 context.Output.WriteLine(rebootNow ? "rebooting into the trial" : "reboot to try it; 'appliance upgrade abort' drops it");
             }
 
+            foreach (string note in staged.Notes)
+            {
+                context.Error.WriteLine($"appliance: note: {note}");
+            }
+
             foreach (string problem in staged.Problems)
             {
                 context.Error.WriteLine($"appliance: {problem}");

@@ -50,8 +50,8 @@ public sealed record TrialResult(
     public IReadOnlyList<string> SecondaryProblems => Problems ?? [];
 }
 
-/// <summary>What <c>upgrade stage</c> staged: the trial, the way back, the tries, and the status after.</summary>
-public sealed record StageResult(Core.Menu.MenuEntry Trial, Core.Menu.MenuEntry Good, int Tries, Core.Status.StatusReport Report, IReadOnlyList<string> Problems);
+/// <summary>What <c>upgrade stage</c> staged: the trial, the way back, the tries, the status after, and (<see cref="Notes"/>) what could not be checked.</summary>
+public sealed record StageResult(Core.Menu.MenuEntry Trial, Core.Menu.MenuEntry Good, int Tries, Core.Status.StatusReport Report, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes);
 
 /// <summary>What <c>upgrade pin</c> recorded; <see cref="Warning"/> when grub.cfg lacks Appliance's block.</summary>
 public sealed record PinResult(Core.Menu.MenuEntry? Good, string Message, string? Warning);

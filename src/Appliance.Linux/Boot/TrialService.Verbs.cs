@@ -23,7 +23,7 @@ public sealed partial class TrialService
         var menu = Menu;
         RequireGrubContract(menu);
         var trial = menu.Pinned(Resolve(menu, reference));
-        RequireFiles(trial);
+        var notes = RequireFiles(trial);
         RequireWritableGrubenv();
 
         var good = KnownGood(menu, State());
@@ -39,7 +39,7 @@ public sealed partial class TrialService
         // Operators' hooks (hooks.d/trial-staged) hear of the trial before any reboot.
         Secondary(problems, "running the event hooks", () => Events.EventHooks.Fire(
             Root, Core.Events.BootEvents.ForStage(trial.Path, good.Path, n, report.RunningEntry, _time.GetUtcNow(), message), Events.EventHooks.DefaultTimeout, _log, _time));
-        return new StageResult(trial, good, n, report, problems);
+        return new StageResult(trial, good, n, report, problems, notes);
     }
 
     /// <summary>
@@ -82,11 +82,18 @@ public sealed partial class TrialService
         }
 
         Apply(current => TrialMachine.Commit(current, kind));
+        // What follows is what the validator's commit does: the trial is known-good now, so
+        // the rescue kernel and the trial's panic settings go, and the journal and hooks hear of it.
+        var notes = new List<string>();
+        if (Config.Boot.ArmKexec)
+        {
+            DisarmRescue(notes);
+        }
+
         var problems = new List<string>();
         string message = $"trial '{state.Trial}' committed by hand ('appliance {command}'); it is now the known-good entry";
-        Secondary(problems, $"writing the boot journal in {Journal.Directory}", () => Journal.Write(
-            Record(Kernel.BootId(), state, kind, running, ValidationOutcome.Committed, message, [])));
-        return new TrialResult(TrialEnd.Done, $"committed '{state.Trial}': it is now the known-good and default entry", kind, ValidationOutcome.Committed, Problems: problems);
+        Announce(Record(Kernel.BootId(), state, kind, running, ValidationOutcome.Committed, message, []), kind, ValidationOutcome.Committed, state.Good, problems);
+        return new TrialResult(TrialEnd.Done, $"committed '{state.Trial}': it is now the known-good and default entry", kind, ValidationOutcome.Committed, Notes: notes, Problems: problems);
     }
 
     /// <summary>Drops the staged trial; known-good boots next. Not journalled: no boot was judged.</summary>
@@ -159,8 +166,10 @@ public sealed partial class TrialService
     }
 
     /// <summary>The entry's kernel and initrds must exist and be readable (BootFiles.Resolve maps GRUB's paths to files under the root).</summary>
-    private void RequireFiles(MenuEntry entry)
+    /// <summary>Refuses an entry whose kernel or initrd is missing, unreadable or (the kernel) no kernel; returns what could not be checked.</summary>
+    private List<string> RequireFiles(MenuEntry entry)
     {
+        var notes = new List<string>();
         if (entry.Kernel is null)
         {
             throw new TrialException(TrialErrorKind.Invalid, $"entry '{entry.Path}' loads no kernel (no linux line); only kernel entries can be tried");
@@ -172,6 +181,7 @@ public sealed partial class TrialService
         {
             if (file.Contains('$'))
             {
+                notes.Add($"'{file}' of entry '{entry.Path}' names a GRUB variable, which only GRUB can expand; it was not checked, so make sure it exists before rebooting");
                 continue;
             }
 
@@ -185,15 +195,26 @@ public sealed partial class TrialService
                 throw new FileProblemException(FileProblemKind.Missing, file, $"{e.Message}; install the kernel first");
             }
 
+            string? problem;
             try
             {
                 using var stream = File.OpenRead(found);
+                var head = new byte[KernelImage.HeaderBytes];
+                int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                problem = file == entry.Kernel ? KernelImage.Problem(head.AsSpan(0, read), stream.Length) : null;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new FileProblemException(FileProblemKind.PermissionDenied, found, $"file '{file}' of entry '{entry.Path}' cannot be read: {e.Message}");
+                throw FileProblems.From(e, found, what: $"file '{file}' of entry '{entry.Path}' cannot be read");
+            }
+
+            if (problem is not null)
+            {
+                throw new FileProblemException(FileProblemKind.Corrupt, found, $"the kernel of entry '{entry.Path}' cannot boot: {problem}");
             }
         }
+
+        return notes;
     }
 
     private void RequireWritableGrubenv()

@@ -28,7 +28,7 @@ public sealed partial class StockMenuTrialTests : IDisposable
         _root.Write("boot/grub/grub.cfg", cfg);
         foreach (string release in new[] { Old, New })
         {
-            _root.Write($"boot/vmlinuz-{release}", "kernel");
+            _root.WriteKernel($"boot/vmlinuz-{release}");
             _root.Write($"boot/initrd.img-{release}", "initrd");
         }
 

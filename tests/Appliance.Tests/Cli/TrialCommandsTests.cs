@@ -305,6 +305,56 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.Contains($"appliance {group} {verb}", journal, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("upgrade", "commit")]
+    [InlineData("boot", "mark-good")]
+    public void CommitByHand_TrialArmedTheRescue_RestoresPanicSettingsAndFiresTheCommittedHook(string group, string verb)
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+        _tree.Write("proc/sys/kernel/panic", "0\n");
+        _tree.Write("proc/sys/kernel/panic_on_oops", "0\n");
+        Appliance.Linux.Kexec.PanicPolicy.Apply(_tree.Root);
+        Assert.Equal("1", File.ReadAllText(_tree.Dir.File("proc/sys/kernel/panic_on_oops")).Trim());
+        string log = _tree.Dir.File("hook.log");
+        Linux.Health.CheckTree.Script(_tree.Dir, "etc/appliance/hooks.d/committed/record", $"printf '%s\\n' \"$APPLIANCE_EVENT\" > {log}");
+
+        Ok(group, verb);
+
+        Assert.Equal("0", File.ReadAllText(_tree.Dir.File("proc/sys/kernel/panic_on_oops")).Trim());
+        Assert.Equal("0", File.ReadAllText(_tree.Dir.File("proc/sys/kernel/panic")).Trim());
+        Assert.True(File.Exists(log), "the committed hook did not run");
+        Assert.Equal("committed\n", File.ReadAllText(log));
+    }
+
+    [Theory]
+    [InlineData(0, "empty (0 bytes)")]
+    [InlineData(40, "not a Linux kernel image")]
+    public void UpgradeStage_TrialKernelEmptyOrNotAKernel_Exit65NamingTheFileNothingWritten(int size, string expected)
+    {
+        File.WriteAllBytes(_tree.Dir.File("boot/vmlinuz-6.1"), System.Text.Encoding.ASCII.GetBytes(new string('x', size)));
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "trial");
+
+        Assert.True(result.ExitCode == 65, result.ToString());
+        Assert.Contains("vmlinuz-6.1", result.Stderr);
+        Assert.Contains(expected, result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradeStage_KernelPathHoldsGrubVariable_StagedWithANoteThatItWasNotChecked()
+    {
+        string cfg = File.ReadAllText(_tree.Dir.File("boot/grub/grub.cfg"));
+        _tree.Write("boot/grub/grub.cfg", cfg.Replace("linux /boot/vmlinuz-6.1 root=/dev/vda1 ro console=ttyS0 appliance.variant=trial", "linux /boot/vmlinuz-$kver root=/dev/vda1 ro console=ttyS0 appliance.variant=trial"));
+
+        var result = Ok("upgrade", "stage", "trial");
+
+        Assert.Contains("note: '/boot/vmlinuz-$kver' of entry 'trial' names a GRUB variable", result.Stderr);
+        Assert.Equal("trial", _tree.State.Trial);
+    }
+
     [Fact]
     public void BootMarkGood_RunningTrial_Commits()
     {

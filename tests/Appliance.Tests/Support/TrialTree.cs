@@ -15,7 +15,7 @@ public sealed class TrialTree : IDisposable
 
     public TrialTree()
     {
-        Write("boot/vmlinuz-6.1", "kernel");
+        Dir.WriteKernel("boot/vmlinuz-6.1");
         Write("boot/initrd.img-6.1", "initrd");
         Write("boot/grub/grub.cfg", $$"""
             set default=0
