@@ -29,6 +29,11 @@ public static class EntriesCommand
         {
             string root = context.Root(parsed);
             Menu menu = MenuReader.Read(root, parsed.GetValue(configOption));
+            foreach (string warning in menu.Warnings)
+            {
+                context.Error.WriteLine($"appliance: warning: {warning}");
+            }
+
             if (parsed.GetValue(jsonOption))
             {
                 // Paths join levels with '>', which the default encoder writes as \u003E; the output is

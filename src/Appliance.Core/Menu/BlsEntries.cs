@@ -13,9 +13,10 @@ internal static class BlsEntries
     /// order); each is inserted before the first entry it is newer than, by
     /// <see cref="RpmVersion.CompareFileNames"/>, and one that compares equal to an entry already
     /// there is dropped, as <c>bls_add_entry</c> does. Snippets without a <c>linux</c> key take part
-    /// in that but make no entry.
+    /// in that but make no entry; each adds a sentence to <paramref name="warnings"/>, since the
+    /// operator who wrote it expects a boot entry.
     /// </summary>
-    public static List<DraftNode> Build(IReadOnlyList<BlsFile> files, bool conditional, int line)
+    public static List<DraftNode> Build(IReadOnlyList<BlsFile> files, bool conditional, int line, List<string> warnings)
     {
         var sorted = new List<Snippet>();
         foreach (BlsFile file in files)
@@ -55,6 +56,7 @@ internal static class BlsEntries
             string? linux = snippet.First("linux");
             if (linux is null)
             {
+                warnings.Add($"BLS snippet {GrubConfigParser.DefaultBlsDirectory}/{snippet.FileName} has no 'linux' line, so GRUB shows no entry for it; add the kernel path ('linux /vmlinuz-VERSION') or remove the file");
                 continue;
             }
 

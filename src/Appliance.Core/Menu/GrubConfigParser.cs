@@ -65,11 +65,14 @@ public static class GrubConfigParser
         ArgumentNullException.ThrowIfNull(cfgText);
         var script = GrubScriptParser.Parse(cfgText);
         var builder = new Builder(blsLoader);
-        return Menu.Create(builder.Items(script, conditional: false, sourceNesting: 0, []), configPath, Boot.GrubContract.Find(cfgText));
+        var items = builder.Items(script, conditional: false, sourceNesting: 0, []);
+        return Menu.Create(items, configPath, Boot.GrubContract.Find(cfgText), builder.Warnings);
     }
 
     private sealed class Builder(Func<string, IReadOnlyList<BlsFile>>? blsLoader)
     {
+        public List<string> Warnings { get; } = [];
+
         /// <summary>Adds the items of <paramref name="script"/> to <paramref name="items"/>: one list for every nested 'if', not a copy per level.</summary>
         public List<DraftNode> Items(IReadOnlyList<ScriptNode> script, bool conditional, int sourceNesting, List<DraftNode> items)
         {
@@ -88,7 +91,7 @@ public static class GrubConfigParser
 
                         break;
                     case CommandNode { Name: "blscfg" or "bls_import" } command when blsLoader is not null:
-                        items.AddRange(BlsEntries.Build(blsLoader(DefaultBlsDirectory), conditional, command.Line));
+                        items.AddRange(BlsEntries.Build(blsLoader(DefaultBlsDirectory), conditional, command.Line, Warnings));
                         break;
                 }
             }

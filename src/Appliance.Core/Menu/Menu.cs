@@ -18,13 +18,17 @@ public sealed class Menu
     // Edit distances are for suggestions only; longer references are cut to keep lookups cheap.
     private const int MaxCompared = 200;
 
-    private Menu(IReadOnlyList<MenuNode> items, IReadOnlyList<MenuEntry> entries, string? configPath, int? applianceContract)
+    private Menu(IReadOnlyList<MenuNode> items, IReadOnlyList<MenuEntry> entries, string? configPath, int? applianceContract, IReadOnlyList<string> warnings)
     {
+        Warnings = warnings;
         Items = items;
         Entries = entries;
         ConfigPath = configPath;
         ApplianceContract = applianceContract;
     }
+
+    /// <summary>What the menu left out that an operator may expect in it (a BLS snippet without a kernel), one sentence each.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The top level of the menu.</summary>
     public IReadOnlyList<MenuNode> Items { get; }
@@ -85,7 +89,7 @@ public sealed class Menu
                 MenuEntry? first = FirstEntry(node.Children);
                 return first is null
                     ? new MenuLookup(null, $"submenu '{node.Path}' has no entries", Closest(reference), null)
-                    : new MenuLookup(first, null, [], first);
+                    : new MenuLookup(first, null, [], first) { Submenu = node };
             }
 
             level = node.Children;
@@ -165,11 +169,11 @@ public sealed class Menu
         return last.Contains(version, StringComparison.Ordinal);
     }
 
-    internal static Menu Create(IReadOnlyList<DraftNode> drafts, string? configPath, int? applianceContract)
+    internal static Menu Create(IReadOnlyList<DraftNode> drafts, string? configPath, int? applianceContract, IReadOnlyList<string>? warnings = null)
     {
         var entries = new List<MenuEntry>();
         var items = Finish(drafts, string.Empty, entries);
-        return new Menu(items, entries, configPath, applianceContract);
+        return new Menu(items, entries, configPath, applianceContract, warnings ?? []);
     }
 
     private static List<MenuNode> Finish(IReadOnlyList<DraftNode> level, string prefix, List<MenuEntry> entries)

@@ -76,4 +76,7 @@ public sealed record MenuNode(string Path, string Title, string? Id, bool Condit
 public sealed record MenuLookup(MenuEntry? Entry, string? Problem, IReadOnlyList<MenuEntry> Candidates, MenuEntry? GrubWouldBoot)
 {
     public bool Found => Entry is not null;
+
+    /// <summary>The submenu the reference ended on, when it named one rather than an entry (GRUB then boots the submenu's first entry).</summary>
+    public MenuNode? Submenu { get; init; }
 }

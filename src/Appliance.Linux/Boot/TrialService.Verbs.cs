@@ -22,7 +22,7 @@ public sealed partial class TrialService
     {
         var menu = Menu;
         RequireGrubContract(menu);
-        var trial = menu.Pinned(Resolve(menu, reference));
+        var trial = menu.Pinned(ResolveEntry(menu, reference));
         var notes = RequireFiles(trial);
         RequireWritableGrubenv();
 
@@ -132,6 +132,24 @@ public sealed partial class TrialService
     public static MenuEntry Resolve(GrubMenu menu, string reference) =>
         menu.Resolve(reference) ?? throw new TrialException(
             TrialErrorKind.Invalid, $"no menu entry '{reference}' in {menu.ConfigPath}; 'appliance entries' lists them");
+
+    /// <summary>
+    /// <see cref="Resolve"/> for a trial: a reference that names a submenu is refused, because
+    /// which kernel GRUB boots for it (the submenu's first) changes with the next update-grub.
+    /// </summary>
+    private static MenuEntry ResolveEntry(GrubMenu menu, string reference)
+    {
+        var lookup = menu.Lookup(reference);
+        if (lookup.Submenu is { } submenu)
+        {
+            var children = submenu.Children.Filter(c => c.Entry is not null).Map(c => $"  {c.Path}  ({c.Title})");
+            throw new TrialException(
+                TrialErrorKind.Invalid,
+                $"'{reference}' is the submenu '{submenu.Title}', not a kernel entry; stage one of its entries:\n{string.Join("\n", children)}");
+        }
+
+        return Resolve(menu, reference);
+    }
 
     /// <summary>
     /// The entry to return to: the one Appliance committed or pinned last, else the running

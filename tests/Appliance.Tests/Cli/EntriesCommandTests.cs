@@ -78,6 +78,25 @@ public sealed class EntriesCommandTests
     }
 
     [Fact]
+    public void Entries_BlsSnippetWithoutLinux_ListedWithoutItAndWarnedNamingTheFile()
+    {
+        using var root = new TempDir();
+        root.Write("boot/grub2/grub.cfg", MenuFixtures.Text("centos-stream-8-lvm-bls/grub.cfg"));
+        foreach (var snippet in MenuFixtures.Snippets("centos-stream-8-lvm-bls"))
+        {
+            root.Write($"boot/loader/entries/{snippet.Name}", snippet.Text);
+        }
+
+        root.Write("boot/loader/entries/custom-rescue.conf", "title Custom rescue\noptions root=/dev/vda1\n");
+
+        CliResult result = InProcessCli.Run("--root", root.Path, "entries");
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.DoesNotContain("Custom rescue", result.Stdout);
+        Assert.Contains("warning: BLS snippet /loader/entries/custom-rescue.conf has no 'linux' line", result.Stderr);
+    }
+
+    [Fact]
     public void Entries_ConfigOption_OverridesTheRootsConfig()
     {
         using var root = new TempDir();

@@ -74,6 +74,20 @@ public sealed partial class StockMenuTrialTests : IDisposable
     }
 
     [Fact]
+    public void Stage_SubmenuId_Exit64NamingItsEntriesNothingWritten()
+    {
+        byte[] before = File.ReadAllBytes(_root.File("boot/grub/grubenv"));
+
+        var result = InProcessCli.Run("--root", _root.Path, "upgrade", "stage", $"gnulinux-advanced-{_uuid}");
+
+        Assert.True(result.ExitCode == 64, result.ToString());
+        Assert.Contains("is the submenu 'Advanced options for Debian GNU/Linux', not a kernel entry", result.Stderr);
+        Assert.Contains(Advanced(New), result.Stderr);
+        Assert.Contains(Advanced(Old), result.Stderr);
+        Assert.Equal(before, File.ReadAllBytes(_root.File("boot/grub/grubenv")));
+    }
+
+    [Fact]
     public void Pin_RunningOldKernel_RecordsItsVersionedEntry()
     {
         Ok("upgrade", "pin");
