@@ -109,6 +109,26 @@ public sealed class CliContext
         };
     }
 
+    /// <summary>
+    /// The <c>--deadline SEC</c> of <c>boot validate</c> and <c>check</c>: the range [Boot]
+    /// ValidateDeadlineSec takes (1 s to a day). Zero or less would time every check out before it
+    /// starts and reject a healthy trial, so it is refused as a usage error.
+    /// </summary>
+    public static Option<int?> DeadlineOption(string description)
+    {
+        int min = (int)Appliance.Core.Config.BootConfig.ValidateDeadlineMin.TotalSeconds;
+        int max = (int)Appliance.Core.Config.BootConfig.ValidateDeadlineMax.TotalSeconds;
+        var option = new Option<int?>("--deadline") { Description = description, HelpName = "SEC" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int seconds && (seconds < min || seconds > max))
+            {
+                result.AddError($"--deadline must be between {min} and {max} seconds, not {seconds}: it is how long the health checks may take in all");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Every command's <c>--json</c>: one JSON object on stdout (System.Text.Json source generation, Appliance.Core.Json).</summary>
     public static Option<bool> JsonOption(string description = "Print one JSON object") => new("--json") { Description = description };
 

@@ -11,7 +11,7 @@ public static class BootCommands
     {
         var boot = new Command("boot", "Decide whether this boot is good: validate, or mark it good or bad by hand");
 
-        var deadline = new Option<int?>("--deadline") { Description = "Seconds the health checks may take in all (default: [Boot] ValidateDeadlineSec, 120)", HelpName = "SEC" };
+        var deadline = CliContext.DeadlineOption("Seconds the health checks may take in all (default: [Boot] ValidateDeadlineSec, 120)");
         var noReboot = new Option<bool>("--no-reboot") { Description = "Record a failed trial but do not reboot" };
         var validate = new Command("validate", "Work out how this boot came about, run the health checks, then commit the trial or roll it back") { deadline, noReboot };
         validate.SetAction(parsed => context.Guarded(() =>

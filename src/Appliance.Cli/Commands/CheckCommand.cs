@@ -13,7 +13,7 @@ public static class CheckCommand
     public static Command Build(CliContext context)
     {
         var json = CliContext.JsonOption("Print the health report as one JSON object");
-        var deadline = new Option<int?>("--deadline") { Description = "Seconds all checks may take (default: [Boot] ValidateDeadlineSec)", HelpName = "SEC" };
+        var deadline = CliContext.DeadlineOption("Seconds all checks may take (default: [Boot] ValidateDeadlineSec)");
         var check = new Command("check", "Run the health checks (checks.d and built-ins) and report; exit 1 when a required check fails") { json, deadline };
         check.SetAction(parsed => context.Guarded(() =>
         {

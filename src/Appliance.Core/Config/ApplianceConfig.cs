@@ -5,6 +5,11 @@ namespace Appliance.Core.Config;
 /// <summary><c>[Boot]</c>: the trial boot.</summary>
 public sealed record BootConfig
 {
+    /// <summary>The range of ValidateDeadlineSec, and of the command line's <c>--deadline</c>: at least a second for the checks, at most a day.</summary>
+    public static readonly TimeSpan ValidateDeadlineMin = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan ValidateDeadlineMax = TimeSpan.FromDays(1);
+
     /// <summary>Boots GRUB grants a trial kernel before it falls back; one digit in grubenv, so 1 to 9.</summary>
     public int Tries { get; init; } = 3;
 

@@ -135,6 +135,24 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.True(GrubEditenv.List(_tree.GrubEnvPath).AsSpan().IndexOf(latin1) >= 0, "grub-editenv no longer lists the Latin-1 title as written");
     }
 
+    [Theory]
+    [InlineData("boot", "validate", "--no-reboot", "--deadline", "-5")]
+    [InlineData("boot", "validate", "--no-reboot", "--deadline", "0")]
+    [InlineData("check", "--deadline", "-1")]
+    public void Deadline_ZeroOrNegative_Exit64BeforeAnyCheckRunsNothingWritten(params string[] args)
+    {
+        Ok("upgrade", "stage", "trial");
+        _tree.GrubBoots();
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run(args);
+
+        Assert.True(result.ExitCode == 64, result.ToString());
+        Assert.Contains("--deadline must be between 1 and 86400 seconds", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+        Assert.False(Directory.Exists(_tree.Dir.File("var/lib/appliance/boots")) && Directory.GetFiles(_tree.Dir.File("var/lib/appliance/boots")).Length > 0);
+    }
+
     [Fact]
     public void BootValidate_Twice_SecondChangesNothing()
     {
