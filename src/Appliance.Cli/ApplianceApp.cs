@@ -35,7 +35,7 @@ public sealed class ApplianceApp
         {
             foreach (var parseError in parsed.Errors)
             {
-                _context.Error.WriteLine($"appliance: {parseError.Message}");
+                _context.Error.WriteLine($"appliance: {ParseMessages.ForPeople(parseError.Message)}");
             }
 
             _context.Error.WriteLine("Try 'appliance --help'.");

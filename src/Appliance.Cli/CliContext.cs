@@ -121,7 +121,10 @@ public sealed class CliContext
         var option = new Option<int?>("--deadline") { Description = description, HelpName = "SEC" };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int seconds && (seconds < min || seconds > max))
+            // Tokens, not the value: a token that is not a number already has its own parse error.
+            if (result.Tokens.Count == 1
+                && int.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int seconds)
+                && (seconds < min || seconds > max))
             {
                 result.AddError($"--deadline must be between {min} and {max} seconds, not {seconds}: it is how long the health checks may take in all");
             }

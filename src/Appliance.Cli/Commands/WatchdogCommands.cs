@@ -61,7 +61,7 @@ public static class WatchdogCommands
             if (parsed.GetValue(configOption) is { } explicitFile)
             {
                 // A file given by --config stands alone: HealthCheck= finds [Check:NAME] only there.
-                return ConfigParser.Parse([(explicitFile, File.ReadAllText(explicitFile))]).Require().Watchdog;
+                return ConfigLoader.ReadFile(explicitFile).Require().Watchdog;
             }
 
             // The shared loader: appliance.conf, then appliance.conf.d/*.conf, each checked for
@@ -107,11 +107,6 @@ public static class WatchdogCommands
             }
 
             return ExitCodes.Config;
-        }
-        catch (FileNotFoundException e)
-        {
-            log.WriteLine($"appliance: {e.FileName}: no such config file; fix --config");
-            return ExitCodes.NoInput;
         }
         catch (WatchdogSelectionException e)
         {

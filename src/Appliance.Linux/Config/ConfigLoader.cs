@@ -82,39 +82,60 @@ public static class ConfigLoader
         ConfigParseResult parsed = ConfigParser.Parse(sources);
         return new ConfigLoadResult(parsed.Config, [.. diagnostics, .. parsed.Diagnostics], sources);
 
-        void AddFile(string path, bool missingIsFine)
+        void AddFile(string path, bool missingIsFine) => AddTrustedFile(path, missingIsFine ? null : "is a dangling symbolic link", diagnostics, sources);
+    }
+
+    /// <summary>
+    /// One file given on the command line (<c>watchdog run --config FILE</c>), checked as the
+    /// shipped files are: it must exist, be a regular file, and not be writable by others.
+    /// </summary>
+    public static ConfigLoadResult ReadFile(string path)
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        var sources = new List<(string Path, string Text)>();
+        AddTrustedFile(path, "does not exist; fix --config", diagnostics, sources);
+        if (diagnostics.Count > 0)
         {
-            FileStatus? status = FileStatus.Of(path);
-            if (status is null)
-            {
-                if (!missingIsFine)
-                {
-                    diagnostics.Add(new(ConfigSeverity.Error, path, 0, "is a dangling symbolic link"));
-                }
+            return new ConfigLoadResult(null, diagnostics, sources);
+        }
 
-                return;
-            }
+        ConfigParseResult parsed = ConfigParser.Parse(sources);
+        return new ConfigLoadResult(parsed.Config, parsed.Diagnostics, sources);
+    }
 
-            if (!status.Value.IsRegularFile)
+    /// <param name="missing">The error for a file that is not there, or null when that is fine.</param>
+    private static void AddTrustedFile(string path, string? missing, List<ConfigDiagnostic> diagnostics, List<(string Path, string Text)> sources)
+    {
+        FileStatus? status = FileStatus.Of(path);
+        if (status is null)
+        {
+            if (missing is not null)
             {
-                diagnostics.Add(new(ConfigSeverity.Error, path, 0, "is not a regular file"));
-                return;
-            }
-
-            if (FileTrust.Problem(path, status.Value, "config file") is { } problem)
-            {
-                diagnostics.Add(new(ConfigSeverity.Error, path, 0, problem));
-                return;
+                diagnostics.Add(new(ConfigSeverity.Error, path, 0, missing));
             }
 
-            try
-            {
-                sources.Add((path, File.ReadAllText(path)));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                diagnostics.Add(new(ConfigSeverity.Error, path, 0, $"cannot read: {e.Message}"));
-            }
+            return;
+        }
+
+        if (!status.Value.IsRegularFile)
+        {
+            diagnostics.Add(new(ConfigSeverity.Error, path, 0, "is not a regular file"));
+            return;
+        }
+
+        if (FileTrust.Problem(path, status.Value, "config file") is { } problem)
+        {
+            diagnostics.Add(new(ConfigSeverity.Error, path, 0, problem));
+            return;
+        }
+
+        try
+        {
+            sources.Add((path, File.ReadAllText(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(new(ConfigSeverity.Error, path, 0, $"cannot read: {e.Message}"));
         }
     }
 

@@ -110,7 +110,9 @@ public sealed class GrubEnvFile
             ?? throw new FileProblemException(FileProblemKind.Missing, Path, "no such file; create one with 'appliance env create'");
         if (!status.IsRegularFile)
         {
-            throw new FileProblemException(FileProblemKind.NotARegularFile, Path, "is not a regular file; remove it and run 'appliance env create'");
+            // Most often a wrong --file (/dev/null, a directory), not a damaged block: say so
+            // rather than advise removing what may be a device.
+            throw new FileProblemException(FileProblemKind.NotARegularFile, Path, $"is {status.Kind}, not a GRUB environment block; give the path of a grubenv file (GRUB's is /boot/grub/grubenv or /boot/grub2/grubenv)");
         }
 
         if (status.Size != GrubEnvBlock.DefaultSize)

@@ -4,12 +4,31 @@ using System.Runtime.InteropServices;
 namespace Appliance.Linux.Native;
 
 /// <summary>The fields of <c>struct statx</c> the adapters need (offsets from include/uapi/linux/stat.h).</summary>
-public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, bool IsDirectory, uint Uid, uint Gid, long Size, uint DevMajor, uint DevMinor)
+/// <remarks><see cref="Format"/> defaults to S_IFREG (0x8000), for statuses made up by tests.</remarks>
+public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, bool IsDirectory, uint Uid, uint Gid, long Size, uint DevMajor, uint DevMinor, ushort Format = 0x8000)
 {
-    // S_IFMT / S_IFREG / S_IFDIR from include/uapi/linux/stat.h.
+    /// <summary>What kind of file this is, in words for messages ("a character device").</summary>
+    public string Kind => Format switch
+    {
+        S_IFREG => "a regular file",
+        S_IFDIR => "a directory",
+        S_IFCHR => "a character device",
+        S_IFBLK => "a block device",
+        S_IFIFO => "a FIFO",
+        S_IFSOCK => "a socket",
+        S_IFLNK => "a symbolic link",
+        _ => "not a regular file",
+    };
+
+    // The file type bits, from include/uapi/linux/stat.h.
     private const ushort S_IFMT = 0xF000;
+    private const ushort S_IFSOCK = 0xC000;
+    private const ushort S_IFLNK = 0xA000;
     private const ushort S_IFREG = 0x8000;
+    private const ushort S_IFBLK = 0x6000;
     private const ushort S_IFDIR = 0x4000;
+    private const ushort S_IFCHR = 0x2000;
+    private const ushort S_IFIFO = 0x1000;
 
     /// <summary>stat without following a final symlink; null when the path does not exist.</summary>
     public static unsafe FileStatus? Of(string path, bool followSymlinks = true)
@@ -37,6 +56,7 @@ public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, 
             BinaryPrimitives.ReadUInt32LittleEndian(s[24..]),
             (long)BinaryPrimitives.ReadUInt64LittleEndian(s[40..]),
             BinaryPrimitives.ReadUInt32LittleEndian(s[136..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(s[140..]));
+            BinaryPrimitives.ReadUInt32LittleEndian(s[140..]),
+            (ushort)(mode & S_IFMT));
     }
 }

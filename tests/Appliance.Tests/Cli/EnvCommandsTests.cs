@@ -47,7 +47,7 @@ public sealed class EnvCommandsTests
             "record without newline" => (Replace(valid, 94, new string('x', 930)), ExitCodes.DataError, "corrupt environment block at byte 94: expected a 'name=value' record"),
             "NUL in a value" => (Replace(valid, 94, "saved_entry=0\0\n"), ExitCodes.DataError, "corrupt environment block at byte 94: expected a value without NUL bytes"),
             "missing" => (null, ExitCodes.NoInput, "no such file; create one with 'appliance env create'"),
-            "directory" => (null, ExitCodes.NoInput, "is not a regular file"),
+            "directory" => (null, ExitCodes.NoInput, "is a directory, not a GRUB environment block"),
             _ => throw new ArgumentException(file),
         };
         if (contents is not null)
