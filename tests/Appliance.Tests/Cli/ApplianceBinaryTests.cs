@@ -39,7 +39,7 @@ public sealed class ApplianceBinaryTests
 
     [Theory]
     [InlineData("missing", ExitCodes.NoInput, "no such file")]
-    [InlineData("directory", ExitCodes.NoInput, "is not a regular file")]
+    [InlineData("directory", ExitCodes.NoInput, "is a directory, not a GRUB environment block")]
     [InlineData("binary garbage", ExitCodes.DataError, "corrupt environment block at byte 0")]
     [InlineData("truncated", ExitCodes.DataError, "is 1023 bytes")]
     [InlineData("invalid name", ExitCodes.Usage, "invalid variable name '#x'")]
