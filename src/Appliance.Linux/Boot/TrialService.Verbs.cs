@@ -130,8 +130,10 @@ public sealed partial class TrialService
 
     /// <summary>The entry a reference names; a usage error naming grub.cfg when none does.</summary>
     public static MenuEntry Resolve(GrubMenu menu, string reference) =>
-        menu.Resolve(reference) ?? throw new TrialException(
-            TrialErrorKind.Invalid, $"no menu entry '{reference}' in {menu.ConfigPath}; 'appliance entries' lists them");
+        menu.Resolve(reference) ?? throw NoSuchEntry(menu, reference);
+
+    private static TrialException NoSuchEntry(GrubMenu menu, string reference) =>
+        new(TrialErrorKind.Invalid, $"no menu entry '{reference}' in {menu.ConfigPath}; 'appliance entries' lists them");
 
     /// <summary>
     /// <see cref="Resolve"/> for a trial: a reference that names a submenu is refused, because
@@ -148,7 +150,7 @@ public sealed partial class TrialService
                 $"'{reference}' is the submenu '{submenu.Title}', not a kernel entry; stage one of its entries:\n{string.Join("\n", children)}");
         }
 
-        return Resolve(menu, reference);
+        return lookup.Entry ?? throw NoSuchEntry(menu, reference);
     }
 
     /// <summary>
@@ -183,8 +185,11 @@ public sealed partial class TrialService
         }
     }
 
-    /// <summary>The entry's kernel and initrds must exist and be readable (BootFiles.Resolve maps GRUB's paths to files under the root).</summary>
-    /// <summary>Refuses an entry whose kernel or initrd is missing, unreadable or (the kernel) no kernel; returns what could not be checked.</summary>
+    /// <summary>
+    /// Refuses an entry whose kernel or initrd is missing or unreadable, or whose kernel is no
+    /// kernel (BootFiles.Resolve maps GRUB's paths to files under the root); returns what could
+    /// not be checked.
+    /// </summary>
     private List<string> RequireFiles(MenuEntry entry)
     {
         var notes = new List<string>();
