@@ -27,18 +27,16 @@ public sealed class ApplianceApp
             return ExitCodes.Usage;
         }
 
-        Command root = BuildRoot(WantsHelpOrVersion(args), args);
-        // No response files: "@name" is a valid GRUB variable name (env get @x, env set @x=1),
-        // not a file of arguments to read.
-        ParseResult parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        ParseResult parsed = Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors)
+            foreach (string problem in Problems(parsed))
             {
-                _context.Error.WriteLine($"appliance: {ParseMessages.ForPeople(parseError.Message)}");
+                _context.Error.WriteLine($"appliance: {problem}");
             }
 
-            _context.Error.WriteLine("Try 'appliance --help'.");
+            string path = HelpExamples.PathOf(parsed.CommandResult.Command);
+            _context.Error.WriteLine($"Try 'appliance {(path.Length > 0 ? path + " " : "")}--help'.");
             return ExitCodes.Usage;
         }
 
@@ -48,6 +46,66 @@ public sealed class ApplianceApp
             Error = _context.Error,
             EnableDefaultExceptionHandler = false,
         });
+    }
+
+    /// <summary>What is wrong with a command line, as the CLI would print it (empty when it parses); nothing runs.</summary>
+    public IReadOnlyList<string> ParseProblems(string[] args) => Problems(Parse(args));
+
+    // No response files: "@name" is a valid GRUB variable name (env get @x, env set @x=1),
+    // not a file of arguments to read.
+    private ParseResult Parse(string[] args) =>
+        BuildRoot(WantsHelpOrVersion(args), args).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
+    /// <summary>
+    /// The parse errors in words for people; the first word the parser did not know gets the
+    /// closest sub-command or option of the command it was given to (the later ones are most
+    /// often that word's arguments, and a guess for each would be noise).
+    /// </summary>
+    private static List<string> Problems(ParseResult parsed)
+    {
+        var problems = new List<string>();
+        bool suggested = false;
+        foreach (var parseError in parsed.Errors)
+        {
+            string message = ParseMessages.ForPeople(parseError.Message);
+            if (!suggested && ParseMessages.Unrecognized(parseError.Message) is { } word
+                && Appliance.Core.Text.Suggest.Closest(word, Known(parsed.CommandResult.Command)) is { } closest)
+            {
+                message = $"{message.TrimEnd('.')}; did you mean '{closest}'?";
+                suggested = true;
+            }
+
+            problems.Add(message);
+        }
+
+        return problems;
+    }
+
+    /// <summary>The words a command accepts next: its sub-commands and options, with their aliases, and the options its parents pass down.</summary>
+    private static IEnumerable<string> Known(Command command)
+    {
+        foreach (Command sub in command.Subcommands)
+        {
+            yield return sub.Name;
+            foreach (string alias in sub.Aliases)
+            {
+                yield return alias;
+            }
+        }
+
+        for (Command? c = command; c is not null; c = HelpExamples.ParentOf(c))
+        {
+            foreach (Option option in c.Options)
+            {
+                if (c == command || option.Recursive)
+                {
+                    yield return option.Name;
+                }
+            }
+        }
+
+        // --help is built only when asked for (see WantsHelpOrVersion), so a misspelt one is matched here.
+        yield return "--help";
     }
 
     /// <summary>
@@ -65,7 +123,7 @@ public sealed class ApplianceApp
             "Appliance: boot-safety agent. Counts trial boots in GRUB's environment block, commits or rolls back kernels, and pets watchdogs only while the machine is healthy.");
         if (withHelpAndVersion)
         {
-            root.Options.Add(new HelpOption());
+            root.Options.Add(HelpExamples.Option());
             root.Options.Add(new VersionOption());
         }
 

@@ -26,6 +26,13 @@ public static partial class ParseMessages
         return $"{match.Groups["kind"].Value} {match.Groups["name"].Value} takes {what}, not '{match.Groups["value"].Value}'; see --help";
     }
 
+    /// <summary>The word in System.CommandLine's "Unrecognized command or argument 'X'." error, or null for any other error.</summary>
+    public static string? Unrecognized(string message) =>
+        UnrecognizedWord().Match(message) is { Success: true } m ? m.Groups["word"].Value : null;
+
+    [GeneratedRegex(@"^Unrecognized command or argument '(?<word>.*)'\.$", RegexOptions.Singleline)]
+    private static partial Regex UnrecognizedWord();
+
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?<kind>option|argument) '(?<name>.*)' as expected type '(?<type>.*)'\.$", RegexOptions.Singleline)]
     private static partial Regex CannotParse();
 }

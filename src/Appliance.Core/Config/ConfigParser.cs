@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Appliance.Core.Collections;
 using Appliance.Core.Health;
+using Appliance.Core.Text;
 
 namespace Appliance.Core.Config;
 

@@ -1,5 +1,6 @@
 using Appliance.Core.Collections;
 using Appliance.Core.Health;
+using Appliance.Core.Text;
 using Appliance.Core.Watchdog;
 
 namespace Appliance.Core.Config;

@@ -362,6 +362,37 @@ public sealed class TrialCommandsTests : IDisposable
     }
 
     [Fact]
+    public void UpgradeStage_TrialKernelIsADanglingSymlink_Exit66SayingWhereItPointsNotPermissionDenied()
+    {
+        File.Delete(_tree.Dir.File("boot/vmlinuz-6.1"));
+        File.CreateSymbolicLink(_tree.Dir.File("boot/vmlinuz-6.1"), "/boot/vmlinuz-6.1-removed");
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "trial");
+
+        Assert.True(result.ExitCode == 66, result.ToString());
+        Assert.Contains("vmlinuz-6.1", result.Stderr);
+        Assert.DoesNotContain("ermission", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
+    public void UpgradeStage_TrialKernelIsASymlinkLoop_RefusedNamingTheLoopNothingWritten()
+    {
+        File.Delete(_tree.Dir.File("boot/vmlinuz-6.1"));
+        File.CreateSymbolicLink(_tree.Dir.File("boot/vmlinuz-6.1"), "vmlinuz-6.1");
+        byte[] before = _tree.GrubEnvBytes;
+
+        var result = _tree.Run("upgrade", "stage", "trial");
+
+        Assert.True(result.ExitCode is 65 or 66, result.ToString());
+        Assert.Contains("vmlinuz-6.1", result.Stderr);
+        Assert.Contains("symbolic link", result.Stderr);
+        Assert.DoesNotContain("ermission", result.Stderr);
+        Assert.Equal(before, _tree.GrubEnvBytes);
+    }
+
+    [Fact]
     public void UpgradeStage_KernelPathHoldsGrubVariable_StagedWithANoteThatItWasNotChecked()
     {
         string cfg = File.ReadAllText(_tree.Dir.File("boot/grub/grub.cfg"));

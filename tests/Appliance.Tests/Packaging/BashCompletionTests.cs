@@ -41,6 +41,54 @@ public sealed class BashCompletionTests
         Assert.Equal("appliance_good", Complete($"appliance --root {dir.Path} env get app", $"PATH={bin}:$PATH"));
     }
 
+    private const string Advanced = "gnulinux-advanced-513b9367-01c0-43d8-9041-e45173db9a96";
+
+    [Fact]
+    public void Complete_UpgradeStage_OffersTheEntryPathsOfARealGeneratedMenuWithTheSeparatorEscaped()
+    {
+        using var dir = StockMenuRoot();
+
+        string offered = Complete($"appliance --root {dir.Path} upgrade stage gnulinux-adv", PathWithBinary);
+
+        Assert.Equal(
+            $"{Advanced}\\>gnulinux-6.1.0-55-amd64-advanced-513b9367-01c0-43d8-9041-e45173db9a96 "
+            + $"{Advanced}\\>gnulinux-6.1.0-55-amd64-recovery-513b9367-01c0-43d8-9041-e45173db9a96 "
+            + $"{Advanced}\\>gnulinux-6.1.0-53-amd64-advanced-513b9367-01c0-43d8-9041-e45173db9a96 "
+            + $"{Advanced}\\>gnulinux-6.1.0-53-amd64-recovery-513b9367-01c0-43d8-9041-e45173db9a96",
+            offered);
+    }
+
+    [Fact]
+    public void Complete_UpgradeStageAfterReadlineSplitTheWordAtTheSeparator_OffersOnlyWhatFollowsIt()
+    {
+        using var dir = StockMenuRoot();
+        string line = $"appliance --root {dir.Path} upgrade stage {Advanced}\\>gnulinux-6.1.0-53-amd64-r";
+        string words = $"'appliance' '--root' '{dir.Path}' 'upgrade' 'stage' '{Advanced}' '>' 'gnulinux-6.1.0-53-amd64-r'";
+
+        string offered = Bash($"export {PathWithBinary}; COMP_LINE=\"{line}\"; COMP_POINT=${{#COMP_LINE}}; COMP_WORDS=({words}); COMP_CWORD=7; _appliance; echo \"${{COMPREPLY[*]}}\"").TrimEnd('\n');
+
+        Assert.Equal("gnulinux-6.1.0-53-amd64-recovery-513b9367-01c0-43d8-9041-e45173db9a96", offered);
+    }
+
+    [Fact]
+    public void Complete_UpgradeStageOnAMissingMenu_OffersOnlyTheOptionsAndPrintsNothing()
+    {
+        using var dir = new TempDir();
+
+        Assert.Equal("--tries --reboot --json --root --help", Complete($"appliance --root {dir.Path} upgrade stage ", PathWithBinary));
+    }
+
+    private static string PathWithBinary => $"PATH={Path.GetDirectoryName(ApplianceBinary.Program)}:$PATH";
+
+    /// <summary>A root whose grub.cfg is Debian 12's update-grub output with two kernels (the newest twice, the rest in a submenu).</summary>
+    private static TempDir StockMenuRoot()
+    {
+        var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("boot/grub"));
+        File.Copy(Appliance.Tests.Core.Menu.MenuFixtures.PathOf("generated/debian-12-guest-two-kernels-appliance.grub.cfg"), dir.File("boot/grub/grub.cfg"));
+        return dir;
+    }
+
     [Fact]
     public void Complete_EveryCommandOfTheBinary_OffersItsSubcommandsAndOptions()
     {

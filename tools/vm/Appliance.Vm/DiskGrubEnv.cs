@@ -105,8 +105,8 @@ public sealed class DiskGrubEnv
     /// <summary>
     /// Stages a trial with the real agent: runs `appliance --root TREE upgrade
     /// stage ENTRY --tries N` on a host tree holding the disk's grub.cfg and
-    /// grubenv (and empty stand-ins for the kernel and initrd files that exist
-    /// on the disk, plus <paramref name="presentAtStaging"/>), then writes the
+    /// grubenv (the disk's kernels as they are, empty stand-ins for its initrds,
+    /// and stand-ins for <paramref name="presentAtStaging"/>), then writes the
     /// grubenv it produced back in place. Returns the first line of the agent's output.
     /// </summary>
     /// <param name="presentAtStaging">Files to pretend exist on /boot while staging (a kernel removed afterwards).</param>
@@ -140,17 +140,36 @@ public sealed class DiskGrubEnv
 
             using var entries = System.Text.Json.JsonDocument.Parse(
                 ToolRunner.RunChecked(_appliance, "entries", "--json", "--config", Local(GrubCfg)));
-            var files = entries.RootElement.GetProperty("entries").EnumerateArray()
-                .SelectMany(e => e.GetProperty("initrd").EnumerateArray().Select(i => i.GetString())
-                    .Append(e.GetProperty("kernel").GetString()))
-                .OfType<string>()
-                .Distinct(StringComparer.Ordinal);
-            foreach (var file in files)
+            var entryList = entries.RootElement.GetProperty("entries").EnumerateArray().ToArray();
+            var kernels = entryList.Select(e => e.GetProperty("kernel").GetString()).OfType<string>()
+                .ToHashSet(StringComparer.Ordinal);
+            var initrds = entryList.SelectMany(e => e.GetProperty("initrd").EnumerateArray().Select(i => i.GetString()))
+                .OfType<string>().Where(i => !kernels.Contains(i)).Distinct(StringComparer.Ordinal);
+            foreach (var kernel in kernels)
             {
-                if (_files.Exists(file) || presentAtStaging.Contains(file, StringComparer.Ordinal))
+                // Stage reads the trial kernel's header and refuses one that cannot boot, so a
+                // kernel on the disk is copied as it is; one only pretended present gets the
+                // x86 setup header magic ("HdrS" at 0x202, Documentation/arch/x86/boot.rst).
+                if (_files.Exists(kernel))
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(Local(file))!);
-                    File.WriteAllText(Local(file), string.Empty);
+                    Directory.CreateDirectory(Path.GetDirectoryName(Local(kernel))!);
+                    _files.DumpTo(kernel, Local(kernel));
+                }
+                else if (presentAtStaging.Contains(kernel, StringComparer.Ordinal))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Local(kernel))!);
+                    var standIn = new byte[0x400];
+                    "HdrS"u8.CopyTo(standIn.AsSpan(0x202));
+                    File.WriteAllBytes(Local(kernel), standIn);
+                }
+            }
+
+            foreach (var initrd in initrds)
+            {
+                if (_files.Exists(initrd) || presentAtStaging.Contains(initrd, StringComparer.Ordinal))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Local(initrd))!);
+                    File.WriteAllText(Local(initrd), string.Empty);
                 }
             }
 
