@@ -36,4 +36,20 @@ public sealed class CheckCommandTests : IDisposable
         var db = json.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "40-db");
         Assert.Equal("pass", db.GetProperty("result").GetString());
     }
+
+    [Theory]
+    [InlineData("[Watchdog]\nTiemout=5\n", ":2: unknown key 'Tiemout' in [Watchdog] (did you mean 'Timeout'?)")]
+    [InlineData("[Boot]\nTries=3\n[Watchdog]\nInterval=forever\n", ":4: invalid value 'forever' for Interval in [Watchdog]")]
+    public void Check_WatchdogSectionInvalid_Exit78NamingFileAndLineWithoutRunningChecks(string config, string expected)
+    {
+        _tree.RequiredCheck("40-db", 0, "db fine");
+        string file = _tree.Write("etc/appliance/appliance.conf", config);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var result = _tree.Run("check");
+
+        Assert.True(result.ExitCode == 78, result.ToString());
+        Assert.Contains(file + expected, result.Stderr);
+        Assert.DoesNotContain("40-db", result.Stdout);
+    }
 }
