@@ -81,10 +81,11 @@ public static class MetricsCommand
 
     private static MetricsInput Read(CliContext context, string root)
     {
-        var journal = new BootJournal(StatePaths.Under(root, StatePaths.Boots), context.FileSteps, context.Error);
+        var journal = new BootJournal(StatePaths.Under(root, StatePaths.Boots), StatePaths.Under(root, StatePaths.BootTotals), context.FileSteps, context.Error);
+        JournalCounts counts = journal.Counts();
         var env = new GrubEnvFile(GrubEnvFile.DefaultPath(root), context.FileSteps, context.Time);
         var files = new WatchdogFiles(root, context.FileSteps);
-        return new MetricsInput(journal.All(), TrialActive(env), files.ReadResetCause(), ReadCounters(files.StatePath));
+        return new MetricsInput(counts.Boots, TrialActive(env), files.ReadResetCause(), ReadCounters(files.StatePath), counts.Totals);
     }
 
     /// <summary>No grubenv means GRUB has nothing staged: a machine not yet set up reports 0, not an error.</summary>

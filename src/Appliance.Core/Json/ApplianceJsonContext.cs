@@ -20,5 +20,6 @@ namespace Appliance.Core.Json;
 [JsonSerializable(typeof(Appliance.Core.Kexec.SavedSysctls))]
 [JsonSerializable(typeof(Appliance.Core.Kexec.KexecStatusReport))]
 [JsonSerializable(typeof(Appliance.Core.Metrics.WatchdogCounters))]
+[JsonSerializable(typeof(Appliance.Core.Metrics.MetricTotals))]
 [JsonSerializable(typeof(Appliance.Core.Events.EventDescription))]
 public sealed partial class ApplianceJsonContext : JsonSerializerContext;

@@ -43,7 +43,7 @@ public sealed partial class TrialService
         _log = log;
         Env = new GrubEnvFile(GrubEnvFile.DefaultPath(root), steps, time);
         Kernel = new KernelInfo(root);
-        Journal = new BootJournal(StatePaths.Under(root, StatePaths.Boots), steps, log);
+        Journal = new BootJournal(StatePaths.Under(root, StatePaths.Boots), StatePaths.Under(root, StatePaths.BootTotals), steps, log);
     }
 
     public string Root { get; }

@@ -8,6 +8,9 @@ public static class StatePaths
     /// <summary>The boot journal: one record per boot attempt.</summary>
     public const string Boots = Root + "/boots";
 
+    /// <summary>The boot journal's counters for the records it has pruned, so <c>appliance metrics</c>' counters never go down.</summary>
+    public const string BootTotals = Root + "/boot-totals.json";
+
     public const string Forensics = Root + "/forensics";
 
     public const string Kexec = Root + "/kexec";

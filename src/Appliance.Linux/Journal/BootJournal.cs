@@ -2,6 +2,7 @@ using System.Text.Json;
 using Appliance.Core.Collections;
 using Appliance.Core.Journal;
 using Appliance.Core.Json;
+using Appliance.Core.Metrics;
 using Appliance.Linux.Files;
 
 namespace Appliance.Linux.Journal;
@@ -9,7 +10,9 @@ namespace Appliance.Linux.Journal;
 /// <summary>
 /// The per-boot journal: one JSON file per boot attempt, named by boot id, each written
 /// atomically and durably, so a record is whole or absent and re-validating the same boot
-/// replaces its record rather than adding one. Old records beyond <see cref="Keep"/> are pruned.
+/// replaces its record rather than adding one. Old records beyond <see cref="Keep"/> are pruned,
+/// their counts folded first into the totals file (<see cref="MetricTotals"/>), so the metrics'
+/// counters outlive them. Writers and the metrics hold the journal directory's lock.
 /// </summary>
 public sealed class BootJournal
 {
@@ -17,17 +20,27 @@ public sealed class BootJournal
 
     private const UnixFileMode RecordMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
+    // Another writer holds the lock only to write one record and prune.
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IFileSteps _steps;
     private readonly DurableFile _writer;
     private readonly TextWriter _warnings;
 
-    public BootJournal(string directory, IFileSteps steps, TextWriter warnings)
+    /// <param name="directory">The records' directory (<see cref="StatePaths.Boots"/>).</param>
+    /// <param name="totalsPath">The pruned records' totals (<see cref="StatePaths.BootTotals"/>).</param>
+    public BootJournal(string directory, string totalsPath, IFileSteps steps, TextWriter warnings)
     {
         Directory = directory;
+        TotalsPath = totalsPath;
+        _steps = steps;
         _writer = new DurableFile(steps);
         _warnings = warnings;
     }
 
     public string Directory { get; }
+
+    public string TotalsPath { get; }
 
     public BootRecord? Find(string bootId) =>
         JournalNames.IsValidBootId(bootId) ? TryRead(PathOf(bootId)) : null;
@@ -41,8 +54,67 @@ public sealed class BootJournal
 
         System.IO.Directory.CreateDirectory(Directory);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(record, ApplianceJsonContext.Default.BootRecord);
-        _writer.Replace(PathOf(record.BootId), [.. json, (byte)'\n'], RecordMode);
-        Prune();
+        using (Lock())
+        {
+            _writer.Replace(PathOf(record.BootId), [.. json, (byte)'\n'], RecordMode);
+            Prune();
+        }
+    }
+
+    /// <summary>
+    /// The records and the pruned records' totals, read together under the lock: read apart, a
+    /// prune between the two reads would leave records counted twice or not at all.
+    /// </summary>
+    public JournalCounts Counts()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return new JournalCounts([], ReadTotals());
+        }
+
+        using (Lock())
+        {
+            return new JournalCounts(All(), ReadTotals());
+        }
+    }
+
+    /// <summary>The pruned records' totals; zero when none has been pruned yet. A damaged file is an error, not zero: zero would read as a counter reset.</summary>
+    public MetricTotals ReadTotals()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(TotalsPath);
+        }
+        catch (FileNotFoundException)
+        {
+            return MetricTotals.Zero;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return MetricTotals.Zero;
+        }
+        catch (Exception e) when (FileProblems.Translates(e))
+        {
+            throw FileProblems.From(e, TotalsPath, "run as root");
+        }
+
+        MetricTotals? totals;
+        try
+        {
+            totals = JsonSerializer.Deserialize(bytes, ApplianceJsonContext.Default.MetricTotals);
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(e.Message);
+        }
+
+        return totals is null ? throw Corrupt("it holds null")
+            : totals.Problem() is { } problem ? throw Corrupt(problem)
+            : totals;
+
+        FileProblemException Corrupt(string problem) => new(FileProblemKind.Corrupt, TotalsPath,
+            $"not the boot journal's totals ({problem}); restore it from a backup, or remove it to restart the boot counters from the {Keep} records the journal keeps (Prometheus sees that as one counter reset)");
     }
 
     /// <summary>Every readable record, oldest first. Unreadable ones are reported and skipped.</summary>
@@ -80,14 +152,47 @@ public sealed class BootJournal
         }
     }
 
+    private DirectoryLock Lock()
+    {
+        try
+        {
+            return DirectoryLock.Acquire(Directory, LockTimeout, TimeProvider.System);
+        }
+        catch (TimeoutException e)
+        {
+            throw new FileProblemException(FileProblemKind.Busy, Directory, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Deletes all but the newest <see cref="Keep"/> records, after writing durably the totals
+    /// with them counted in. The totals name the records they hold, so a crash before the
+    /// deletions finish leaves them counted once: the next prune and the metrics skip them.
+    /// </summary>
     private void Prune()
     {
         var files = System.IO.Directory.EnumerateFiles(Directory, "*.json")
             .Map(f => new FileInfo(f))
             .SortedByDescending(f => f.LastWriteTimeUtc);
-        for (int i = Keep; i < files.Count; i++)
+        if (files.Count <= Keep)
         {
-            files[i].Delete();
+            return;
         }
+
+        List<FileInfo> pruning = files.From(Keep);
+        MetricTotals totals = ReadTotals().Fold(All(), pruning.Map(f => Path.GetFileNameWithoutExtension(f.Name)));
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(totals, ApplianceJsonContext.Default.MetricTotals);
+        _writer.Replace(TotalsPath, [.. json, (byte)'\n'], RecordMode);
+        foreach (FileInfo file in pruning)
+        {
+            _steps.Delete(file.FullName);
+        }
+
+        // The next prune forgets the ids of records it no longer finds: their deletion must be
+        // on disk by then, or a crash could bring them back uncounted-as-folded.
+        _steps.FsyncDirectory(Directory);
     }
 }
+
+/// <summary>The journal's records, oldest first, and the totals of those it has pruned, read together.</summary>
+public sealed record JournalCounts(IReadOnlyList<BootRecord> Boots, MetricTotals Totals);

@@ -76,6 +76,20 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_textfiles.Path));
     }
 
+    [Fact]
+    public void Metrics_CorruptBootTotals_Exit65NamingTheFileAndWhatToDo()
+    {
+        _tree.RunSickTrial();
+        _tree.Write("var/lib/appliance/boot-totals.json", "{\"boot_attempts\":");
+
+        var result = _tree.Run("metrics", "--textfile", _textfiles.Path);
+
+        Assert.Equal(65, result.ExitCode);
+        Assert.Contains("boot-totals.json", result.Stderr);
+        Assert.Contains("remove it to restart the boot counters", result.Stderr);
+        Assert.Empty(Directory.GetFiles(_textfiles.Path));
+    }
+
     private static double Value(IReadOnlyList<ParsedFamily> families, string name) =>
         Assert.Single(families.Single(f => f.Name == name).Samples).Value;
 

@@ -12,7 +12,7 @@ public sealed class BootJournalTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private BootJournal Journal() => new(_dir.File("journal"), LinuxFileSteps.Instance, _warnings);
+    private BootJournal Journal() => new(_dir.File("journal"), _dir.File("totals.json"), LinuxFileSteps.Instance, _warnings);
 
     private static BootRecord Record(string bootId, int minute, string result = "good") => new()
     {
