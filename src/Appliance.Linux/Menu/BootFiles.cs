@@ -50,6 +50,23 @@ public static class BootFiles
             return underBoot;
         }
 
+        if ((DanglingLink(root, relative) ?? DanglingLink(root, "boot/" + relative)) is { } dangling)
+        {
+            throw new KexecPlanException($"menu entry '{entry}': {dangling}; reinstall the kernel package, or point the entry at a kernel that is there", KexecPlanError.Missing);
+        }
+
         throw new KexecPlanException($"menu entry '{entry}': '{grubPath}' is neither {direct} nor {underBoot}; mount /boot (and check the entry with 'appliance entries --json')", KexecPlanError.Missing);
+    }
+
+    /// <summary>
+    /// A symbolic link whose target is gone (a kernel package removed under a /boot/vmlinuz
+    /// link) described as one: "missing" alone sends the operator looking for the link itself.
+    /// </summary>
+    private static string? DanglingLink(string root, string relative)
+    {
+        string path = Path.Combine(root, relative);
+        return new FileInfo(path).LinkTarget is { } target
+            ? $"{path} is a symbolic link to '{target}', which does not exist under {root}"
+            : null;
     }
 }

@@ -361,33 +361,20 @@ public sealed class TrialCommandsTests : IDisposable
         Assert.Equal(before, _tree.GrubEnvBytes);
     }
 
-    [Fact]
-    public void UpgradeStage_TrialKernelIsADanglingSymlink_Exit66SayingWhereItPointsNotPermissionDenied()
+    [Theory]
+    [InlineData("/boot/vmlinuz-6.1-removed", 66, "is a symbolic link to '/boot/vmlinuz-6.1-removed', which does not exist")]
+    [InlineData("vmlinuz-6.1", 65, "more than 40 symbolic links on the way (a loop?)")]
+    public void UpgradeStage_TrialKernelIsADanglingOrLoopingSymlink_RefusedSayingSoNotPermissionDenied(string target, int exitCode, string expected)
     {
         File.Delete(_tree.Dir.File("boot/vmlinuz-6.1"));
-        File.CreateSymbolicLink(_tree.Dir.File("boot/vmlinuz-6.1"), "/boot/vmlinuz-6.1-removed");
+        File.CreateSymbolicLink(_tree.Dir.File("boot/vmlinuz-6.1"), target);
         byte[] before = _tree.GrubEnvBytes;
 
         var result = _tree.Run("upgrade", "stage", "trial");
 
-        Assert.True(result.ExitCode == 66, result.ToString());
+        Assert.True(result.ExitCode == exitCode, result.ToString());
         Assert.Contains("vmlinuz-6.1", result.Stderr);
-        Assert.DoesNotContain("ermission", result.Stderr);
-        Assert.Equal(before, _tree.GrubEnvBytes);
-    }
-
-    [Fact]
-    public void UpgradeStage_TrialKernelIsASymlinkLoop_RefusedNamingTheLoopNothingWritten()
-    {
-        File.Delete(_tree.Dir.File("boot/vmlinuz-6.1"));
-        File.CreateSymbolicLink(_tree.Dir.File("boot/vmlinuz-6.1"), "vmlinuz-6.1");
-        byte[] before = _tree.GrubEnvBytes;
-
-        var result = _tree.Run("upgrade", "stage", "trial");
-
-        Assert.True(result.ExitCode is 65 or 66, result.ToString());
-        Assert.Contains("vmlinuz-6.1", result.Stderr);
-        Assert.Contains("symbolic link", result.Stderr);
+        Assert.Contains(expected, result.Stderr);
         Assert.DoesNotContain("ermission", result.Stderr);
         Assert.Equal(before, _tree.GrubEnvBytes);
     }
