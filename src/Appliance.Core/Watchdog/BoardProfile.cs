@@ -105,13 +105,25 @@ public sealed record BoardGpioWatchdog
     public required uint Line { get; init; }
 
     [JsonPropertyName("mode")]
-    public string Mode { get; init; } = "toggle";
+    public string Mode { get; init => field = value ?? "toggle"; } = "toggle";
 
-    [JsonPropertyName("pulse_ms")]
-    public int PulseMs { get; init; } = 1;
+    /// <summary>
+    /// Read and written through <see cref="JsonPulseMs"/>: the source generator assigns every
+    /// accessible init-only property, so a left-out key would arrive as 0, not the default;
+    /// a private init keeps it out of the generated initializer.
+    /// </summary>
+    [JsonIgnore]
+    public int PulseMs { get; private init; } = 1;
 
-    [JsonPropertyName("timeout_ms")]
-    public int TimeoutMs { get; init; } = 900;
+    /// <summary>Read and written through <see cref="JsonTimeoutMs"/>, for the same reason.</summary>
+    [JsonIgnore]
+    public int TimeoutMs { get; private init; } = 900;
+
+    [JsonPropertyName("pulse_ms"), JsonInclude]
+    internal int? JsonPulseMs { get => PulseMs; init => PulseMs = value ?? PulseMs; }
+
+    [JsonPropertyName("timeout_ms"), JsonInclude]
+    internal int? JsonTimeoutMs { get => TimeoutMs; init => TimeoutMs = value ?? TimeoutMs; }
 
     [JsonPropertyName("active_low")]
     public bool ActiveLow { get; init; }

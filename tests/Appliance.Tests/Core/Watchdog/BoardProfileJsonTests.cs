@@ -46,6 +46,14 @@ public sealed class BoardProfileJsonTests
     }
 
     [Fact]
+    public void Parse_GpioWatchdogWithOnlyChipAndLine_TakesTheDocumentedDefaults()
+    {
+        var gpio = Parse("""{"name":"mine","gpio_watchdog":{"chip":"/dev/gpiochip0","line":4}}""").GpioWatchdog!;
+
+        Assert.Equal(("toggle", 1, 900, false), (gpio.Mode, gpio.PulseMs, gpio.TimeoutMs, gpio.ActiveLow));
+    }
+
+    [Fact]
     public void Serialize_LegacyProfile_WritesSnakeCaseOnly()
     {
         string json = JsonSerializer.Serialize(Parse(CamelCase), ApplianceJsonContext.Default.BoardProfile);
