@@ -22,7 +22,9 @@ public static class WatchdogCommands
     public static Command Build(CliContext context)
     {
         var watchdog = new Command("watchdog", "Pet hardware, GPIO and systemd watchdogs while the machine is healthy");
-        var jsonOption = CliContext.JsonOption();
+        // One option per command: the help of each names the object it prints.
+        var statusJson = CliContext.JsonOption("Print one JSON object: {\"running\",\"daemon\",\"reset_cause\",\"last_stop\"}");
+        var infoJson = CliContext.JsonOption("Print one JSON object: {\"watchdogs\":[...]}, one entry per device");
 
         var configOption = new Option<string?>("--config")
         {
@@ -37,11 +39,11 @@ public static class WatchdogCommands
         var run = new Command("run", "Run the watchdog daemon (systemd Type=notify; SIGHUP reloads, SIGTERM stops)") { configOption, boardsOption };
         run.SetAction(parsed => context.Guarded(() => Run(context, parsed, configOption, boardsOption)));
 
-        var status = new Command("status", "Show the daemon's state: last pet, targets, health, last reset cause, last deliberate stop") { jsonOption };
-        status.SetAction(parsed => context.Guarded(() => Status(context, context.Root(parsed), parsed.GetValue(jsonOption))));
+        var status = new Command("status", "Show the daemon's state: last pet, targets, health, last reset cause, last deliberate stop") { statusJson };
+        status.SetAction(parsed => context.Guarded(() => Status(context, context.Root(parsed), parsed.GetValue(statusJson))));
 
-        var info = new Command("info", "Show each watchdog device from sysfs (without opening it: opening arms it)") { jsonOption };
-        info.SetAction(parsed => context.Guarded(() => Info(context, context.Root(parsed), parsed.GetValue(jsonOption))));
+        var info = new Command("info", "Show each watchdog device from sysfs (without opening it: opening arms it)") { infoJson };
+        info.SetAction(parsed => context.Guarded(() => Info(context, context.Root(parsed), parsed.GetValue(infoJson))));
 
         watchdog.Subcommands.Add(run);
         watchdog.Subcommands.Add(status);
@@ -170,7 +172,7 @@ public static class WatchdogCommands
         var devices = sysfs.Names().Map(sysfs.Info);
         if (json)
         {
-            context.Output.WriteLine(JsonSerializer.Serialize(devices, ApplianceJsonContext.Default.ListWatchdogDeviceInfo));
+            context.Output.WriteLine(JsonSerializer.Serialize(new WatchdogInfoReport(devices), ApplianceJsonContext.Default.WatchdogInfoReport));
             return devices.Count == 0 ? ExitCodes.NotFound : ExitCodes.Ok;
         }
 

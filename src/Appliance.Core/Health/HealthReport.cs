@@ -20,10 +20,10 @@ public sealed record CheckRecord
     public required CheckResult Result { get; init; }
 
     /// <summary>The process exit status; null for built-in checks, timeouts and processes killed by a signal.</summary>
-    [JsonPropertyName("exitCode")]
+    [JsonPropertyName("exit_code")]
     public int? ExitCode { get; init; }
 
-    [JsonPropertyName("durationMs")]
+    [JsonPropertyName("duration_ms")]
     public long DurationMs { get; init; }
 
     /// <summary>stdout and stderr interleaved, capped at <c>[Checks] OutputLimitBytes</c>; for built-in checks the measured numbers.</summary>

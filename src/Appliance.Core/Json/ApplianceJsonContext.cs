@@ -13,7 +13,7 @@ namespace Appliance.Core.Json;
 [JsonSerializable(typeof(Appliance.Core.Watchdog.LastStopRecord))]
 [JsonSerializable(typeof(Appliance.Core.Watchdog.WatchdogDaemonState))]
 [JsonSerializable(typeof(Appliance.Core.Watchdog.WatchdogStatusReport))]
-[JsonSerializable(typeof(List<Appliance.Core.Watchdog.WatchdogDeviceInfo>))]
+[JsonSerializable(typeof(Appliance.Core.Watchdog.WatchdogInfoReport))]
 [JsonSerializable(typeof(Appliance.Core.Watchdog.BoardProfile))]
 [JsonSerializable(typeof(Appliance.Core.Health.HealthReport))]
 [JsonSerializable(typeof(Appliance.Core.Kexec.ArmedState))]

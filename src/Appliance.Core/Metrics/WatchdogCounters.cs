@@ -13,6 +13,6 @@ public sealed record WatchdogCounters
     [JsonPropertyName("pets")]
     public long Pets { get; init; }
 
-    [JsonPropertyName("latePets")]
+    [JsonPropertyName("late_pets")]
     public long? LatePets { get; init; }
 }

@@ -7,6 +7,8 @@ namespace Appliance.Core.Watchdog;
 /// A board's watchdog facts, as data (<c>boards/NAME/watchdog.json</c>): how to recognise it,
 /// which watchdogs it has, an external chip on a GPIO line, and its status LED. Members a file
 /// leaves out arrive as null from the JSON source generator's initializer, hence the null-coalescing setters.
+/// Keys are snake_case; the Legacy* members still accept the camelCase spellings earlier releases
+/// documented, so an operator's own profile keeps working. They are never written.
 /// </summary>
 public sealed record BoardProfile
 {
@@ -22,12 +24,18 @@ public sealed record BoardProfile
     [JsonPropertyName("watchdogs")]
     public IReadOnlyList<BoardWatchdog> Watchdogs { get; init => field = value ?? []; } = [];
 
-    [JsonPropertyName("gpioWatchdog")]
+    [JsonPropertyName("gpio_watchdog")]
     public BoardGpioWatchdog? GpioWatchdog { get; init; }
 
     /// <summary>Config syntax of <c>StatusLed=</c>: <c>led:NAME</c> or <c>gpio:CHIP:LINE</c>.</summary>
-    [JsonPropertyName("statusLed")]
+    [JsonPropertyName("status_led")]
     public string? StatusLed { get; init; }
+
+    [JsonPropertyName("gpioWatchdog"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal BoardGpioWatchdog? LegacyGpioWatchdog { get => null; init => GpioWatchdog ??= value; }
+
+    [JsonPropertyName("statusLed"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal string? LegacyStatusLed { get => null; init => StatusLed ??= value; }
 }
 
 /// <summary>How a board is recognised; any one rule matching is enough.</summary>
@@ -38,16 +46,25 @@ public sealed record BoardMatch
     public IReadOnlyList<string> Compatible { get; init => field = value ?? []; } = [];
 
     /// <summary>DMI <c>product_name</c> prefixes.</summary>
-    [JsonPropertyName("dmiProductName")]
+    [JsonPropertyName("dmi_product_name")]
     public IReadOnlyList<string> DmiProductName { get; init => field = value ?? []; } = [];
 
     /// <summary>DMI <c>sys_vendor</c> values; with a product name, both must match.</summary>
-    [JsonPropertyName("dmiSysVendor")]
+    [JsonPropertyName("dmi_sys_vendor")]
     public IReadOnlyList<string> DmiSysVendor { get; init => field = value ?? []; } = [];
 
     /// <summary>Matches any machine with DMI tables when nothing more specific does (generic PCs).</summary>
-    [JsonPropertyName("anyDmi")]
+    [JsonPropertyName("any_dmi")]
     public bool AnyDmi { get; init; }
+
+    [JsonPropertyName("dmiProductName"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal IReadOnlyList<string>? LegacyDmiProductName { get => null; init => DmiProductName = value ?? DmiProductName; }
+
+    [JsonPropertyName("dmiSysVendor"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal IReadOnlyList<string>? LegacyDmiSysVendor { get => null; init => DmiSysVendor = value ?? DmiSysVendor; }
+
+    [JsonPropertyName("anyDmi"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal bool? LegacyAnyDmi { get => null; init => AnyDmi = value ?? AnyDmi; }
 }
 
 public sealed record BoardWatchdog
@@ -63,14 +80,20 @@ public sealed record BoardWatchdog
     public string? Module { get; init; }
 
     /// <summary>The timeout to set; null keeps the driver's default.</summary>
-    [JsonPropertyName("timeoutSeconds")]
+    [JsonPropertyName("timeout_seconds")]
     public int? TimeoutSeconds { get; init; }
 
-    [JsonPropertyName("maxTimeoutSeconds")]
+    [JsonPropertyName("max_timeout_seconds")]
     public int? MaxTimeoutSeconds { get; init; }
 
     [JsonPropertyName("notes")]
     public string? Notes { get; init; }
+
+    [JsonPropertyName("timeoutSeconds"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal int? LegacyTimeoutSeconds { get => null; init => TimeoutSeconds ??= value; }
+
+    [JsonPropertyName("maxTimeoutSeconds"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal int? LegacyMaxTimeoutSeconds { get => null; init => MaxTimeoutSeconds ??= value; }
 }
 
 public sealed record BoardGpioWatchdog
@@ -82,19 +105,43 @@ public sealed record BoardGpioWatchdog
     public required uint Line { get; init; }
 
     [JsonPropertyName("mode")]
-    public string Mode { get; init; } = "toggle";
+    public string Mode { get; init => field = value ?? "toggle"; } = "toggle";
 
-    [JsonPropertyName("pulseMs")]
-    public int PulseMs { get; init; } = 1;
+    /// <summary>
+    /// Read and written through <see cref="JsonPulseMs"/>: the source generator assigns every
+    /// accessible init-only property, so a left-out key would arrive as 0, not the default;
+    /// a private init keeps it out of the generated initializer.
+    /// </summary>
+    [JsonIgnore]
+    public int PulseMs { get; private init; } = 1;
 
-    [JsonPropertyName("timeoutMs")]
-    public int TimeoutMs { get; init; } = 900;
+    /// <summary>Read and written through <see cref="JsonTimeoutMs"/>, for the same reason.</summary>
+    [JsonIgnore]
+    public int TimeoutMs { get; private init; } = 900;
 
-    [JsonPropertyName("activeLow")]
+    [JsonPropertyName("pulse_ms"), JsonInclude]
+    internal int? JsonPulseMs { get => PulseMs; init => PulseMs = value ?? PulseMs; }
+
+    [JsonPropertyName("timeout_ms"), JsonInclude]
+    internal int? JsonTimeoutMs { get => TimeoutMs; init => TimeoutMs = value ?? TimeoutMs; }
+
+    [JsonPropertyName("active_low")]
     public bool ActiveLow { get; init; }
 
-    [JsonPropertyName("chipModel")]
+    [JsonPropertyName("chip_model")]
     public string? ChipModel { get; init; }
+
+    [JsonPropertyName("pulseMs"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal int? LegacyPulseMs { get => null; init => PulseMs = value ?? PulseMs; }
+
+    [JsonPropertyName("timeoutMs"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal int? LegacyTimeoutMs { get => null; init => TimeoutMs = value ?? TimeoutMs; }
+
+    [JsonPropertyName("activeLow"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal bool? LegacyActiveLow { get => null; init => ActiveLow = value ?? ActiveLow; }
+
+    [JsonPropertyName("chipModel"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal string? LegacyChipModel { get => null; init => ChipModel ??= value; }
 
     public GpioWatchdogSettings ToSettings() => new()
     {
@@ -120,7 +167,7 @@ public static class BoardDetector
 {
     /// <summary>
     /// The best match: a device-tree compatible beats DMI (earlier, more specific compatibles
-    /// beat later ones), DMI product name and vendor beat vendor alone, and an <c>anyDmi</c>
+    /// beat later ones), DMI product name and vendor beat vendor alone, and an <c>any_dmi</c>
     /// profile comes last. Null when nothing matches. Ties go to the first name in ordinal order.
     /// </summary>
     public static BoardProfile? Detect(IEnumerable<BoardProfile> profiles, MachineIdentity machine)

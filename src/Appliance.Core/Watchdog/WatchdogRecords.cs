@@ -2,6 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace Appliance.Core.Watchdog;
 
+// The records below are files the daemon keeps (reset-cause.json, last-stop.json, state.json).
+// Their keys were camelCase in earlier releases; the Legacy* members read those spellings so a file an older
+// daemon wrote is still understood after a package upgrade (the daemon restarts and reads last-stop.json,
+// and `watchdog status` reads the old daemon's state.json). They always serialize as null and are left out,
+// so files are written snake_case only. A file holds one spelling or the other, never both.
+
 /// <summary>One device's reset cause as read at daemon start: sysfs before opening, the ioctl after.</summary>
 public sealed record DeviceResetCause
 {
@@ -11,24 +17,31 @@ public sealed record DeviceResetCause
     [JsonPropertyName("identity")]
     public string? Identity { get; init; }
 
-    [JsonPropertyName("sysfsBootstatus")]
+    [JsonPropertyName("sysfs_bootstatus")]
     public uint? SysfsBootStatus { get; init; }
 
-    [JsonPropertyName("ioctlBootstatus")]
+    [JsonPropertyName("ioctl_bootstatus")]
     public uint? IoctlBootStatus { get; init; }
 
     [JsonPropertyName("causes")]
     public required IReadOnlyList<string> Causes { get; init; }
+
+    [JsonPropertyName("sysfsBootstatus"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal uint? LegacySysfsBootStatus { get => null; init => SysfsBootStatus ??= value; }
+
+    [JsonPropertyName("ioctlBootstatus"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal uint? LegacyIoctlBootStatus { get => null; init => IoctlBootStatus ??= value; }
 }
 
 /// <summary><c>reset-cause.json</c>: why this boot happened, per watchdog.</summary>
 public sealed record ResetCauseRecord
 {
-    [JsonPropertyName("bootId")]
-    public required string BootId { get; init; }
+    /// <summary>Not <c>required</c>: a file from an older daemon has <c>bootId</c> instead (<see cref="LegacyBootId"/>).</summary>
+    [JsonPropertyName("boot_id")]
+    public string BootId { get; init => field = value ?? field; } = "";
 
-    [JsonPropertyName("recordedAt")]
-    public required DateTimeOffset RecordedAt { get; init; }
+    [JsonPropertyName("recorded_at")]
+    public DateTimeOffset RecordedAt { get; init; }
 
     /// <summary>"watchdog reset" when any device says so, else the other causes, else "power-on or unknown".</summary>
     [JsonPropertyName("cause")]
@@ -36,6 +49,12 @@ public sealed record ResetCauseRecord
 
     [JsonPropertyName("devices")]
     public required IReadOnlyList<DeviceResetCause> Devices { get; init; }
+
+    [JsonPropertyName("bootId"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal string? LegacyBootId { get => null; init => BootId = value ?? BootId; }
+
+    [JsonPropertyName("recordedAt"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal DateTimeOffset? LegacyRecordedAt { get => null; init => RecordedAt = value ?? RecordedAt; }
 
     public static string Summarize(IEnumerable<DeviceResetCause> devices)
     {
@@ -59,11 +78,12 @@ public sealed record ResetCauseRecord
 /// <summary><c>last-stop.json</c>: why the daemon stopped petting on purpose.</summary>
 public sealed record LastStopRecord
 {
-    [JsonPropertyName("bootId")]
-    public required string BootId { get; init; }
+    /// <summary>Not <c>required</c>: a file from an older daemon has <c>bootId</c> instead (<see cref="LegacyBootId"/>).</summary>
+    [JsonPropertyName("boot_id")]
+    public string BootId { get; init => field = value ?? field; } = "";
 
-    [JsonPropertyName("stoppedAt")]
-    public required DateTimeOffset StoppedAt { get; init; }
+    [JsonPropertyName("stopped_at")]
+    public DateTimeOffset StoppedAt { get; init; }
 
     [JsonPropertyName("reason")]
     public required string Reason { get; init; }
@@ -73,6 +93,12 @@ public sealed record LastStopRecord
 
     [JsonPropertyName("repair")]
     public string? Repair { get; init; }
+
+    [JsonPropertyName("bootId"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal string? LegacyBootId { get => null; init => BootId = value ?? BootId; }
+
+    [JsonPropertyName("stoppedAt"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal DateTimeOffset? LegacyStoppedAt { get => null; init => StoppedAt = value ?? StoppedAt; }
 }
 
 /// <summary>One pet target as <c>state.json</c> lists it.</summary>
@@ -84,11 +110,17 @@ public sealed record PetTargetState
     [JsonPropertyName("kind")]
     public required string Kind { get; init; }
 
-    [JsonPropertyName("timeoutSeconds")]
+    [JsonPropertyName("timeout_seconds")]
     public int? TimeoutSeconds { get; init; }
 
-    [JsonPropertyName("lastError")]
+    [JsonPropertyName("last_error")]
     public string? LastError { get; init; }
+
+    [JsonPropertyName("timeoutSeconds"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal int? LegacyTimeoutSeconds { get => null; init => TimeoutSeconds ??= value; }
+
+    [JsonPropertyName("lastError"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal string? LegacyLastError { get => null; init => LastError ??= value; }
 }
 
 /// <summary><c>state.json</c> under /run: the running daemon's view, refreshed every few seconds.</summary>
@@ -97,19 +129,20 @@ public sealed record WatchdogDaemonState
     [JsonPropertyName("pid")]
     public required int Pid { get; init; }
 
-    [JsonPropertyName("bootId")]
-    public required string BootId { get; init; }
+    /// <summary>Not <c>required</c>: a file from an older daemon has <c>bootId</c> instead (<see cref="LegacyBootId"/>).</summary>
+    [JsonPropertyName("boot_id")]
+    public string BootId { get; init => field = value ?? field; } = "";
 
-    [JsonPropertyName("updatedAt")]
-    public required DateTimeOffset UpdatedAt { get; init; }
+    [JsonPropertyName("updated_at")]
+    public DateTimeOffset UpdatedAt { get; init; }
 
-    [JsonPropertyName("lastPet")]
+    [JsonPropertyName("last_pet")]
     public DateTimeOffset? LastPet { get; init; }
 
     [JsonPropertyName("pets")]
     public long Pets { get; init; }
 
-    [JsonPropertyName("intervalMs")]
+    [JsonPropertyName("interval_ms")]
     public long IntervalMs { get; init; }
 
     [JsonPropertyName("gate")]
@@ -126,9 +159,21 @@ public sealed record WatchdogDaemonState
 
     [JsonPropertyName("targets")]
     public IReadOnlyList<PetTargetState> Targets { get; init; } = [];
+
+    [JsonPropertyName("bootId"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal string? LegacyBootId { get => null; init => BootId = value ?? BootId; }
+
+    [JsonPropertyName("updatedAt"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal DateTimeOffset? LegacyUpdatedAt { get => null; init => UpdatedAt = value ?? UpdatedAt; }
+
+    [JsonPropertyName("lastPet"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal DateTimeOffset? LegacyLastPet { get => null; init => LastPet ??= value; }
+
+    [JsonPropertyName("intervalMs"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal long? LegacyIntervalMs { get => null; init => IntervalMs = value ?? IntervalMs; }
 }
 
-/// <summary>One watchdog as <c>appliance watchdog info --json</c> prints it; read from sysfs, without opening the device (opening arms it).</summary>
+/// <summary>One watchdog as <c>appliance watchdog info --json</c> lists it under <c>watchdogs</c>; read from sysfs, without opening the device (opening arms it).</summary>
 public sealed record WatchdogDeviceInfo
 {
     [JsonPropertyName("name")]
@@ -146,22 +191,22 @@ public sealed record WatchdogDeviceInfo
     [JsonPropertyName("options")]
     public uint? Options { get; init; }
 
-    [JsonPropertyName("optionNames")]
+    [JsonPropertyName("option_names")]
     public IReadOnlyList<string> OptionNames { get; init; } = [];
 
-    [JsonPropertyName("firmwareVersion")]
+    [JsonPropertyName("firmware_version")]
     public uint? FirmwareVersion { get; init; }
 
-    [JsonPropertyName("timeoutSeconds")]
+    [JsonPropertyName("timeout_seconds")]
     public int? TimeoutSeconds { get; init; }
 
-    [JsonPropertyName("timeleftSeconds")]
+    [JsonPropertyName("timeleft_seconds")]
     public int? TimeleftSeconds { get; init; }
 
-    [JsonPropertyName("pretimeoutSeconds")]
+    [JsonPropertyName("pretimeout_seconds")]
     public int? PretimeoutSeconds { get; init; }
 
-    [JsonPropertyName("pretimeoutGovernor")]
+    [JsonPropertyName("pretimeout_governor")]
     public string? PretimeoutGovernor { get; init; }
 
     [JsonPropertyName("nowayout")]
@@ -170,9 +215,12 @@ public sealed record WatchdogDeviceInfo
     [JsonPropertyName("bootstatus")]
     public uint? BootStatus { get; init; }
 
-    [JsonPropertyName("bootstatusDecoded")]
+    [JsonPropertyName("bootstatus_decoded")]
     public IReadOnlyList<string> BootStatusDecoded { get; init; } = [];
 }
+
+/// <summary><c>appliance watchdog info --json</c>: an object, not a bare array, so keys can be added without breaking readers.</summary>
+public sealed record WatchdogInfoReport([property: JsonPropertyName("watchdogs")] IReadOnlyList<WatchdogDeviceInfo> Watchdogs);
 
 /// <summary><c>appliance watchdog status --json</c>.</summary>
 public sealed record WatchdogStatusReport
@@ -183,9 +231,9 @@ public sealed record WatchdogStatusReport
     [JsonPropertyName("daemon")]
     public WatchdogDaemonState? Daemon { get; init; }
 
-    [JsonPropertyName("resetCause")]
+    [JsonPropertyName("reset_cause")]
     public ResetCauseRecord? ResetCause { get; init; }
 
-    [JsonPropertyName("lastStop")]
+    [JsonPropertyName("last_stop")]
     public LastStopRecord? LastStop { get; init; }
 }

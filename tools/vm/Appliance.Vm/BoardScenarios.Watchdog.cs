@@ -40,11 +40,11 @@ public static partial class BoardScenarios
         foreach (var device in new[] { "i6300ESB timer", "Software Watchdog" })
         {
             run.Expect(infoTimeouts.Any(t => t.Key.Contains(device, StringComparison.Ordinal) && t.Value == DaemonTimeoutSeconds),
-                $"`watchdog info --json` should show {device} with timeoutSeconds {DaemonTimeoutSeconds}: {info.Text}");
+                $"`watchdog info --json` should show {device} with timeout_seconds {DaemonTimeoutSeconds}: {info.Text}");
         }
 
         run.Expect(statusTimeouts.Count(t => t.Value == DaemonTimeoutSeconds) >= 2,
-            $"`watchdog status --json` should list two targets with timeoutSeconds {DaemonTimeoutSeconds}: {status.Text}");
+            $"`watchdog status --json` should list two targets with timeout_seconds {DaemonTimeoutSeconds}: {status.Text}");
         var pets = PetCount(Markers.RestAfter(status, Markers.WatchdogStatus));
         run.Say($"boot {info.Boot}: after {(info.Elapsed - running.Elapsed).TotalSeconds:F0} s still one boot; info: {string.Join(", ", infoTimeouts.Select(t => $"{t.Key}={t.Value}s"))}; status: {pets} pets");
 
@@ -184,8 +184,8 @@ public static partial class BoardScenarios
         var text = record.RootElement.GetProperty("cause").GetString() ?? string.Empty;
         run.Expect(text == "watchdog reset", $"reset-cause.json should say \"watchdog reset\": {cause.Text}");
         var device = record.RootElement.GetProperty("devices").EnumerateArray()
-            .FirstOrDefault(d => d.TryGetProperty("sysfsBootstatus", out var b) && b.ValueKind == JsonValueKind.Number && b.GetInt32() == expected);
-        run.Expect(device.ValueKind == JsonValueKind.Object, $"reset-cause.json should record sysfsBootstatus {expected} for the i6300esb: {cause.Text}");
+            .FirstOrDefault(d => d.TryGetProperty("sysfs_bootstatus", out var b) && b.ValueKind == JsonValueKind.Number && b.GetInt32() == expected);
+        run.Expect(device.ValueKind == JsonValueKind.Object, $"reset-cause.json should record sysfs_bootstatus {expected} for the i6300esb: {cause.Text}");
         return new ResetReport(cause.Boot, text, expected, Markers.RestAfter(lastStop, Markers.WatchdogLastStop));
     }
 
@@ -201,7 +201,7 @@ public static partial class BoardScenarios
         }
     }
 
-    /// <summary>Every object in <paramref name="json"/> with a timeoutSeconds number, keyed by its <paramref name="nameProperty"/> (or name/path).</summary>
+    /// <summary>Every object in <paramref name="json"/> with a timeout_seconds number, keyed by its <paramref name="nameProperty"/> (or name/path).</summary>
     private static List<KeyValuePair<string, int>> Timeouts(QemuBoard board, string json, string nameProperty)
     {
         using var doc = ParseJson(board, json, "watchdog JSON");
@@ -210,7 +210,7 @@ public static partial class BoardScenarios
         {
             if (e.ValueKind == JsonValueKind.Object)
             {
-                if (e.TryGetProperty("timeoutSeconds", out var t) && t.ValueKind == JsonValueKind.Number)
+                if (e.TryGetProperty("timeout_seconds", out var t) && t.ValueKind == JsonValueKind.Number)
                 {
                     var name = new[] { nameProperty, "name", "path" }
                         .Select(p => e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)

@@ -101,9 +101,9 @@ public sealed class HealthEvaluatorTests
         string json = JsonSerializer.Serialize(report, ApplianceJsonContext.Default.HealthReport);
 
         Assert.Equal(
-            """{"healthy":false,"checks":[{"name":"10-db","kind":"required","required":true,"result":"fail","exitCode":3,"durationMs":12,"output":"no db"},"""
-            + """{"name":"systemd","kind":"builtin","required":true,"result":"n/a","exitCode":null,"durationMs":0,"output":"no systemd"},"""
-            + """{"name":"w","kind":"wanted","required":false,"result":"timeout","exitCode":null,"durationMs":0,"output":""}]}""",
+            """{"healthy":false,"checks":[{"name":"10-db","kind":"required","required":true,"result":"fail","exit_code":3,"duration_ms":12,"output":"no db"},"""
+            + """{"name":"systemd","kind":"builtin","required":true,"result":"n/a","exit_code":null,"duration_ms":0,"output":"no systemd"},"""
+            + """{"name":"w","kind":"wanted","required":false,"result":"timeout","exit_code":null,"duration_ms":0,"output":""}]}""",
             json);
         HealthReport back = JsonSerializer.Deserialize(json, ApplianceJsonContext.Default.HealthReport)!;
         Assert.Equal(report.Checks, back.Checks);

@@ -131,10 +131,22 @@ public sealed class WatchdogCliTests
         var r = InProcessCli.Run("--root", root.Path, "watchdog", "info", "--json");
 
         Assert.Equal(ExitCodes.Ok, r.ExitCode);
-        var devices = JsonSerializer.Deserialize(r.Stdout, ApplianceJsonContext.Default.ListWatchdogDeviceInfo)!;
+        Assert.StartsWith("{\"watchdogs\":[{", r.Stdout);
+        var devices = JsonSerializer.Deserialize(r.Stdout, ApplianceJsonContext.Default.WatchdogInfoReport)!.Watchdogs;
         Assert.Equal("/dev/watchdog0", devices.Single().Path);
         Assert.Equal(["watchdog reset"], devices.Single().BootStatusDecoded);
         Assert.Equal(["SETTIMEOUT", "MAGICCLOSE", "KEEPALIVEPING"], devices.Single().OptionNames);
+    }
+
+    [Fact]
+    public void Info_JsonNoDevices_EmptyObjectNotFound()
+    {
+        using var root = new TempDir();
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "info", "--json");
+
+        Assert.Equal(ExitCodes.NotFound, r.ExitCode);
+        Assert.Equal("{\"watchdogs\":[]}\n", r.Stdout);
     }
 
     [Fact]

@@ -183,6 +183,23 @@ public sealed class WatchdogDaemonTests
         h.Stop();
     }
 
+    /// <summary>A package upgrade restarts the daemon; the stop the previous release recorded (camelCase keys) still holds.</summary>
+    [Fact]
+    public void Run_StoppedThisBootByPreviousRelease_DoesNotResumePetting()
+    {
+        var target = new RecordingTarget();
+        using var h = new DaemonHarness(() => Fast(), Platform(target));
+        Directory.CreateDirectory(Path.GetDirectoryName(h.Files.LastStopPath)!);
+        File.WriteAllText(h.Files.LastStopPath, $$"""{"bootId":"{{FakeTrees.BootId}}","stoppedAt":"1970-01-01T00:00:00+00:00","reason":"disk full","failures":[],"repair":null}""");
+        h.Start();
+
+        Thread.Sleep(300);
+
+        Assert.Equal(0, target.PetCount);
+        Assert.Equal(GateState.Stopped, h.Daemon.Gate);
+        h.Stop();
+    }
+
     [Fact]
     public void Run_StoppedInAnEarlierBoot_PetsAgain()
     {
