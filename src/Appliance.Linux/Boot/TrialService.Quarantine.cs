@@ -172,5 +172,35 @@ public sealed partial class TrialService
         }
     }
 
+    /// <summary>
+    /// After a commit (a quarantined build staged with --force that proved healthy): the build is
+    /// known-good now, so it leaves the list. Secondary, like recording; nothing is written when
+    /// the build is not on the list.
+    /// </summary>
+    private void ReleaseCommitted(TrialState state, List<string> notes, List<string> problems)
+    {
+        if (state.Trial is not { } trialPath || MenuOrNull()?.Resolve(trialPath) is not { Kernel: { } kernel } trial || kernel.Contains('$'))
+        {
+            return;
+        }
+
+        var identity = KernelFiles.Identify(Root, kernel, trial.Path, out _);
+        if (identity.Sha256 is null)
+        {
+            return;
+        }
+
+        Secondary(problems, $"taking kernel {identity} off the quarantine list {Quarantine.Path}", () =>
+        {
+            if (Quarantine.Read().Find(identity).Quarantined is null)
+            {
+                return;
+            }
+
+            Quarantine.Update(list => list.Remove(identity).Left);
+            notes.Add($"kernel {identity} was quarantined and has now been committed: it is off the quarantine list");
+        });
+    }
+
     private static string MarkedBad => ApplianceMetrics.Reasons.MarkedBad;
 }

@@ -62,6 +62,11 @@ public sealed partial class TrialService
         var record = Record(bootId, state, kind, running, decision.Outcome, decision.Message, health.Failures, forensics?.Excerpts);
         Announce(record, kind, decision.Outcome, state.Good, problems);
         RecordIfFailed(state, kind, decision.Outcome, bootId, decision.Message, notes, problems);
+        if (decision.Outcome == ValidationOutcome.Committed)
+        {
+            ReleaseCommitted(state, notes, problems);
+        }
+
         if (forensics is not null && problems.Count == 0)
         {
             // Only once the excerpt is in the journal may pstore's records be freed for the next crash.

@@ -36,7 +36,7 @@ public sealed partial class TrialService
         var problems = new List<string>();
         IReadOnlyList<Core.Journal.BootRecord> boots = [];
         Secondary(problems, $"reading the boot journal in {Journal.Directory}", () => boots = Journal.All());
-        var report = StatusReport.From(after, RunningEntryPath(after), boots);
+        var report = StatusReport.From(after, RunningEntryPath(after), boots) with { Quarantined = QuarantinedOrWarn() };
         string message = $"trial '{trial.Path}' staged with {n} {(n == 1 ? "try" : "tries")}; known-good is '{good.Path}'";
         // Operators' hooks (hooks.d/trial-staged) hear of the trial before any reboot.
         Secondary(problems, "running the event hooks", () => Events.EventHooks.Fire(
@@ -93,6 +93,7 @@ public sealed partial class TrialService
         }
 
         var problems = new List<string>();
+        ReleaseCommitted(state, notes, problems);
         string message = $"trial '{state.Trial}' committed by hand ('appliance {command}'); it is now the known-good entry";
         Announce(Record(Kernel.BootId(), state, kind, running, ValidationOutcome.Committed, message, []), kind, ValidationOutcome.Committed, state.Good, problems);
         return new TrialResult(TrialEnd.Done, $"committed '{state.Trial}': it is now the known-good and default entry", kind, ValidationOutcome.Committed, Notes: notes, Problems: problems);

@@ -53,6 +53,31 @@ public sealed class TrialCommandsQuarantineTests : IDisposable
     }
 
     [Fact]
+    public void BootValidate_ForcedQuarantinedKernelHealthy_CommittedAndTakenOffTheList()
+    {
+        _tree.RunSickTrial();
+        Ok("upgrade", "stage", "trial", "--force");
+        Assert.Equal("trial", _tree.GrubBoots());
+
+        var validated = Ok("boot", "validate", "--no-reboot");
+
+        Assert.Contains("off the quarantine list", validated.Stderr);
+        Assert.Equal("trial", _tree.State.Good);
+        using var status = JsonDocument.Parse(Ok("status", "--json").Stdout);
+        Assert.Equal(0, status.RootElement.GetProperty("quarantined").GetArrayLength());
+    }
+
+    [Fact]
+    public void UpgradeStageJson_AnotherKernelQuarantined_ListsIt()
+    {
+        _tree.RunSickTrial();
+
+        using var staged = JsonDocument.Parse(Ok("upgrade", "stage", "trial", "--force", "--json").Stdout);
+
+        Assert.Equal("6.2.0-1-amd64", Assert.Single(staged.RootElement.GetProperty("quarantined").EnumerateArray()).GetProperty("release").GetString());
+    }
+
+    [Fact]
     public void UpgradeStage_RebuiltKernelSameRelease_StagesWithANoteThatItIsANewBuild()
     {
         _tree.RunSickTrial();
