@@ -169,12 +169,7 @@ public sealed class CliContext
         catch (Appliance.Core.Boot.TrialException e)
         {
             Error.WriteLine($"appliance: {e.Message}");
-            return e.Kind switch
-            {
-                Appliance.Core.Boot.TrialErrorKind.Invalid => ExitCodes.Usage,
-                Appliance.Core.Boot.TrialErrorKind.Quarantined => ExitCodes.Config,
-                _ => ExitCodes.TempFail,
-            };
+            return e.Kind == Appliance.Core.Boot.TrialErrorKind.Invalid ? ExitCodes.Usage : ExitCodes.TempFail;
         }
         catch (Appliance.Core.Kexec.KexecPlanException e) when (e.Error == Appliance.Core.Kexec.KexecPlanError.NotRunningSystem)
         {
