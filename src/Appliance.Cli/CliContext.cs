@@ -169,7 +169,12 @@ public sealed class CliContext
         catch (Appliance.Core.Boot.TrialException e)
         {
             Error.WriteLine($"appliance: {e.Message}");
-            return e.Kind == Appliance.Core.Boot.TrialErrorKind.Invalid ? ExitCodes.Usage : ExitCodes.TempFail;
+            return e.Kind switch
+            {
+                Appliance.Core.Boot.TrialErrorKind.Invalid => ExitCodes.Usage,
+                Appliance.Core.Boot.TrialErrorKind.Quarantined => ExitCodes.Config,
+                _ => ExitCodes.TempFail,
+            };
         }
         catch (Appliance.Core.Kexec.KexecPlanException e) when (e.Error == Appliance.Core.Kexec.KexecPlanError.NotRunningSystem)
         {

@@ -54,11 +54,16 @@ public static class HelpExamples
         ["upgrade stage"] = [
             new("appliance upgrade stage 'gnulinux-advanced-UUID>gnulinux-6.1.0-57-amd64-advanced-UUID' --tries 3", "Stage a kernel from the 'Advanced options' submenu by its path from 'appliance entries' (quote the '>')"),
             new("appliance upgrade stage 2 --reboot --json", "Stage entry 2, print the result as JSON and reboot into it"),
+            new("appliance upgrade stage 2 --force", "Stage entry 2 although its kernel failed a trial before (quarantined)"),
         ],
         ["upgrade pin"] = [new("appliance upgrade pin --if-unset", "Record the running entry as known-good unless one is recorded")],
         ["upgrade status"] = [new("appliance upgrade status --json", "The trial's state and tries left, for the rollout tool")],
         ["upgrade commit"] = [new("appliance upgrade commit", "Make the running trial known-good without waiting for the validator")],
         ["upgrade abort"] = [new("appliance upgrade abort", "Drop a staged trial before rebooting into it")],
+        ["upgrade forget"] = [
+            new("appliance upgrade forget 6.1.0-57-amd64", "Take every build of release 6.1.0-57-amd64 off the quarantine list"),
+            new("appliance upgrade forget /boot/vmlinuz-6.1.0-57-amd64", "Take that kernel file's build off the quarantine list"),
+        ],
         ["boot"] = [new("appliance boot validate", "Decide whether this boot is good (appliance-validate.service runs it)")],
         ["boot validate"] = [new("appliance boot validate --deadline 300 --no-reboot", "Give the checks five minutes; on failure record the rejection but stay up")],
         ["boot deadline"] = [new("appliance boot deadline --no-reboot", "Wait for the validator; past the deadline record the rejection but stay up")],

@@ -20,7 +20,7 @@ public static class StatusCommand
     public static int Print(CliContext context, Appliance.Linux.Boot.TrialService trials, bool json)
     {
         var state = trials.State();
-        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All());
+        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All()) with { Quarantined = trials.QuarantinedOrWarn() };
         if (json)
         {
             context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));
@@ -39,6 +39,11 @@ public static class StatusCommand
         if (report.Rollback is { } rollback)
         {
             o.WriteLine($"ROLLBACK:    {rollback}");
+        }
+
+        foreach (var kernel in report.Quarantined)
+        {
+            o.WriteLine($"QUARANTINED: {kernel.Describe()}; 'appliance upgrade forget {kernel.Release}' clears it");
         }
 
         if (report.Boots.Count > 0)

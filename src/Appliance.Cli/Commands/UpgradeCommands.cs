@@ -15,7 +15,8 @@ public static class UpgradeCommands
         var entry = new Argument<string>("ENTRY") { Description = "The menu entry to try: an id, a title, an index or a '>'-joined submenu path (see 'appliance entries')" };
         var tries = new Option<int?>("--tries") { Description = "How many boots the trial gets before GRUB returns to known-good (1-9; default [Boot] Tries, 3)" };
         var reboot = new Option<bool>("--reboot") { Description = "Reboot into the trial right away" };
-        var stage = new Command("stage", "Stage ENTRY as a trial with N tries; the known-good entry stays the way back") { entry, tries, reboot, json };
+        var force = new Option<bool>("--force") { Description = "Stage ENTRY even when its kernel build failed a trial before and is quarantined" };
+        var stage = new Command("stage", "Stage ENTRY as a trial with N tries; the known-good entry stays the way back") { entry, tries, reboot, force, json };
         stage.SetAction(parsed => context.Guarded(() =>
         {
             string root = context.Root(parsed);
@@ -25,7 +26,7 @@ public static class UpgradeCommands
                 CliContext.RequireRebootable(root);
             }
 
-            var staged = context.Trials(parsed).Stage(parsed.GetRequiredValue(entry), parsed.GetValue(tries));
+            var staged = context.Trials(parsed).Stage(parsed.GetRequiredValue(entry), parsed.GetValue(tries), parsed.GetValue(force));
             if (parsed.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(staged.Report, ApplianceJsonContext.Default.StatusReport));
@@ -79,11 +80,34 @@ public static class UpgradeCommands
             return ExitCodes.Ok;
         }));
 
+        var kernel = new Argument<string>("KERNEL") { Description = "A kernel release as 'appliance status' lists it (every build of it), or a kernel file such as /boot/vmlinuz-6.1.0-55-amd64 (that build)" };
+        var forget = new Command("forget", "Take KERNEL off the quarantine list, so 'upgrade stage' accepts it again; exit 1 when it is not on it") { kernel };
+        forget.SetAction(parsed => context.Guarded(() => Forget(context, context.Trials(parsed), parsed.GetRequiredValue(kernel))));
+
         upgrade.Subcommands.Add(stage);
         upgrade.Subcommands.Add(pin);
         upgrade.Subcommands.Add(status);
         upgrade.Subcommands.Add(commit);
         upgrade.Subcommands.Add(abort);
+        upgrade.Subcommands.Add(forget);
         return upgrade;
+    }
+
+    /// <summary>Forgetting a kernel that is not quarantined finds nothing: exit 1, as 'env get' of an unset variable, so a script can tell.</summary>
+    private static int Forget(CliContext context, Appliance.Linux.Boot.TrialService trials, string kernel)
+    {
+        var removed = trials.Forget(kernel);
+        if (removed.Count == 0)
+        {
+            context.Error.WriteLine($"appliance: kernel '{kernel}' is not quarantined ('appliance status' lists those that are)");
+            return ExitCodes.NotFound;
+        }
+
+        foreach (var entry in removed)
+        {
+            context.Output.WriteLine($"forgot kernel {entry.Identity}: 'upgrade stage' accepts it again (it had failed at {entry.Time:yyyy-MM-dd HH:mm:ss}Z: {entry.Reason})");
+        }
+
+        return ExitCodes.Ok;
     }
 }

@@ -6,6 +6,8 @@ public enum TrialErrorKind
     Invalid,
     /// <summary>The current state forbids it (another trial staged, trial not running).</summary>
     Conflict,
+    /// <summary>The kernel failed a trial before and is quarantined; staging it again needs --force.</summary>
+    Quarantined,
 }
 
 /// <summary>A refused trial operation; nothing was changed.</summary>

@@ -22,4 +22,5 @@ namespace Appliance.Core.Json;
 [JsonSerializable(typeof(Appliance.Core.Metrics.WatchdogCounters))]
 [JsonSerializable(typeof(Appliance.Core.Metrics.MetricTotals))]
 [JsonSerializable(typeof(Appliance.Core.Events.EventDescription))]
+[JsonSerializable(typeof(Appliance.Core.Quarantine.QuarantineList))]
 public sealed partial class ApplianceJsonContext : JsonSerializerContext;

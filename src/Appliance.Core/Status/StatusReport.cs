@@ -39,6 +39,10 @@ public sealed record StatusReport
     [JsonPropertyName("boots")]
     public IReadOnlyList<BootRecord> Boots { get; init; } = [];
 
+    /// <summary>The kernel builds that failed a trial, which 'upgrade stage' refuses without --force; set by the caller, which reads them.</summary>
+    [JsonPropertyName("quarantined")]
+    public IReadOnlyList<Quarantine.QuarantineEntry> Quarantined { get; init; } = [];
+
     public const int BootsShown = 10;
 
     public static StatusReport From(TrialState state, string? running, IReadOnlyList<BootRecord> records)

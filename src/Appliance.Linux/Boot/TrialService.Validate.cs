@@ -61,6 +61,12 @@ public sealed partial class TrialService
 
         var record = Record(bootId, state, kind, running, decision.Outcome, decision.Message, health.Failures, forensics?.Excerpts);
         Announce(record, kind, decision.Outcome, state.Good, problems);
+        RecordIfFailed(state, kind, decision.Outcome, bootId, decision.Message, notes, problems);
+        if (decision.Outcome == ValidationOutcome.Committed)
+        {
+            ReleaseCommitted(state, notes, problems);
+        }
+
         if (forensics is not null && problems.Count == 0)
         {
             // Only once the excerpt is in the journal may pstore's records be freed for the next crash.
@@ -125,7 +131,9 @@ public sealed partial class TrialService
         }
 
         Announce(Record(bootId, state, kind, running, decision.Outcome, decision.Message, []), kind, decision.Outcome, state.Good, problems);
-        return new TrialResult(TrialEnd.NotGood, decision.Message, kind, decision.Outcome, Reboot: true, Problems: problems);
+        var notes = new List<string>();
+        RecordIfFailed(state, kind, decision.Outcome, bootId, decision.Message, notes, problems);
+        return new TrialResult(TrialEnd.NotGood, decision.Message, kind, decision.Outcome, Reboot: true, Notes: notes, Problems: problems);
     }
 
     /// <summary>

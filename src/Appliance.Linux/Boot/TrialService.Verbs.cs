@@ -16,15 +16,17 @@ public sealed partial class TrialService
     /// <summary>
     /// Stages <paramref name="reference"/> as a trial with <paramref name="tries"/> (default
     /// [Boot] Tries). Refused, writing nothing, when grub.cfg lacks Appliance's block, the entry's
-    /// files are missing or GRUB cannot write grubenv where it lives.
+    /// files are missing, GRUB cannot write grubenv where it lives, or the entry's kernel build
+    /// is quarantined (unless <paramref name="force"/>).
     /// </summary>
-    public StageResult Stage(string reference, int? tries)
+    public StageResult Stage(string reference, int? tries, bool force = false)
     {
         var menu = Menu;
         RequireGrubContract(menu);
         var trial = menu.Pinned(ResolveEntry(menu, reference));
         var notes = RequireFiles(trial);
         RequireWritableGrubenv();
+        CheckQuarantine(trial, force, notes);
 
         var good = KnownGood(menu, State());
         int n = tries ?? Config.Boot.Tries;
@@ -34,7 +36,7 @@ public sealed partial class TrialService
         var problems = new List<string>();
         IReadOnlyList<Core.Journal.BootRecord> boots = [];
         Secondary(problems, $"reading the boot journal in {Journal.Directory}", () => boots = Journal.All());
-        var report = StatusReport.From(after, RunningEntryPath(after), boots);
+        var report = StatusReport.From(after, RunningEntryPath(after), boots) with { Quarantined = QuarantinedOrWarn() };
         string message = $"trial '{trial.Path}' staged with {n} {(n == 1 ? "try" : "tries")}; known-good is '{good.Path}'";
         // Operators' hooks (hooks.d/trial-staged) hear of the trial before any reboot.
         Secondary(problems, "running the event hooks", () => Events.EventHooks.Fire(
@@ -91,6 +93,7 @@ public sealed partial class TrialService
         }
 
         var problems = new List<string>();
+        ReleaseCommitted(state, notes, problems);
         string message = $"trial '{state.Trial}' committed by hand ('appliance {command}'); it is now the known-good entry";
         Announce(Record(Kernel.BootId(), state, kind, running, ValidationOutcome.Committed, message, []), kind, ValidationOutcome.Committed, state.Good, problems);
         return new TrialResult(TrialEnd.Done, $"committed '{state.Trial}': it is now the known-good and default entry", kind, ValidationOutcome.Committed, Notes: notes, Problems: problems);
@@ -122,10 +125,13 @@ public sealed partial class TrialService
 
         Apply(TrialMachine.Reject);
         var problems = new List<string>();
+        var notes = new List<string>();
+        string bootId = Kernel.BootId();
         string message = $"trial '{state.Trial}' marked bad by hand; '{state.Good}' boots next";
         Secondary(problems, $"writing the boot journal in {Journal.Directory}", () => Journal.Write(
-            Record(Kernel.BootId(), state, kind, running, ValidationOutcome.Rejected, message, [])));
-        return new TrialResult(TrialEnd.Done, $"rejected '{state.Trial}'; '{state.Good}' boots next", kind, ValidationOutcome.Rejected, Reboot: true, Problems: problems);
+            Record(bootId, state, kind, running, ValidationOutcome.Rejected, message, [])));
+        RecordFailure(state, MarkedBad, bootId, message, notes, problems);
+        return new TrialResult(TrialEnd.Done, $"rejected '{state.Trial}'; '{state.Good}' boots next", kind, ValidationOutcome.Rejected, Reboot: true, Notes: notes, Problems: problems);
     }
 
     /// <summary>The entry a reference names; a usage error naming grub.cfg when none does.</summary>

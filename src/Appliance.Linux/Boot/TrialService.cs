@@ -30,6 +30,7 @@ public sealed partial class TrialService
     private GrubMenu? _menu;
     private ApplianceConfig? _config;
     private Running? _running;
+    private QuarantineStore? _quarantine;
 
     /// <param name="root">The tree every path is resolved under (<c>--root</c>).</param>
     /// <param name="steps">How files are written durably.</param>

@@ -11,6 +11,9 @@ public static class StatePaths
     /// <summary>The boot journal's counters for the records it has pruned, so <c>appliance metrics</c>' counters never go down.</summary>
     public const string BootTotals = Root + "/boot-totals.json";
 
+    /// <summary>The kernel builds that failed a trial, which <c>upgrade stage</c> refuses without <c>--force</c>.</summary>
+    public const string Quarantine = Root + "/quarantine.json";
+
     public const string Forensics = Root + "/forensics";
 
     public const string Kexec = Root + "/kexec";

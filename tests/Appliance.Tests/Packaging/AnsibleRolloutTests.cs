@@ -119,6 +119,25 @@ public sealed class AnsibleRolloutTests : IDisposable
         Assert.False(File.Exists(_hosts.File("h2/calls")));
     }
 
+    /// <summary>Issue 17: a host whose kernel failed a trial before refuses the stage (exit 78); the role fails it with the agent's words, never reboots it, and stops.</summary>
+    [Fact]
+    public void Rollout_QuarantinedKernel_HostFailedWithTheReasonNotRebootedRolloutStops()
+    {
+        string inventory = Inventory(("h1", "quarantined"), ("h2", "good"));
+
+        var result = Playbook("-i", inventory, "-e", $"entry={Entry}");
+
+        string output = result.StdoutText;
+        Assert.True(result.ExitCode == 2, result.ToString() + output);
+        Assert.Contains($"h1: kernel {Entry} is QUARANTINED here", output);
+        Assert.Contains("checks-failed", output);
+        Assert.Contains("appliance upgrade forget 6.2.0-1-amd64", output);
+        Assert.Contains("The host was not rebooted", output);
+        Assert.False(File.Exists(_hosts.File("h1/rebooted")), "the quarantined host was rebooted");
+        Assert.DoesNotContain(File.ReadAllLines(_hosts.File("h1/calls")), l => l.StartsWith("upgrade status", StringComparison.Ordinal));
+        Assert.False(File.Exists(_hosts.File("h2/calls")));
+    }
+
     [Fact]
     public void Rollout_AllGood_EveryHostCommittedExitZero()
     {

@@ -75,7 +75,7 @@ public sealed class BashCompletionTests
     {
         using var dir = new TempDir();
 
-        Assert.Equal("--tries --reboot --json --root --help", Complete($"appliance --root {dir.Path} upgrade stage ", PathWithBinary));
+        Assert.Equal("--tries --reboot --force --json --root --help", Complete($"appliance --root {dir.Path} upgrade stage ", PathWithBinary));
     }
 
     private static string PathWithBinary => $"PATH={Path.GetDirectoryName(ApplianceBinary.Program)}:$PATH";

@@ -11,11 +11,22 @@ namespace Appliance.Tests.Support;
 public sealed class TrialTree : IDisposable
 {
     private const string Args = "root=/dev/vda1 ro console=ttyS0";
+    private readonly string _trialKernel;
     private int _boots;
 
-    public TrialTree()
+    /// <param name="trialRelease">
+    /// When set, the 'trial' entry boots a kernel of its own, /boot/vmlinuz-RELEASE, whose
+    /// header names that release (<see cref="FakeKernel"/>); else it shares known-good's kernel.
+    /// </param>
+    public TrialTree(string? trialRelease = null)
     {
+        _trialKernel = trialRelease is null ? "/boot/vmlinuz-6.1" : $"/boot/vmlinuz-{trialRelease}";
         Dir.WriteKernel("boot/vmlinuz-6.1");
+        if (trialRelease is not null)
+        {
+            Dir.WriteKernel(_trialKernel.TrimStart('/'), trialRelease);
+        }
+
         Write("boot/initrd.img-6.1", "initrd");
         Write("boot/grub/grub.cfg", $$"""
             set default=0
@@ -25,7 +36,7 @@ public sealed class TrialTree : IDisposable
               initrd /boot/initrd.img-6.1
             }
             menuentry 'Debian trial' --id trial {
-              linux /boot/vmlinuz-6.1 {{Args}} appliance.variant=trial
+              linux {{_trialKernel}} {{Args}} appliance.variant=trial
               initrd /boot/initrd.img-6.1
             }
             menuentry 'Missing kernel' --id missing {
@@ -39,6 +50,9 @@ public sealed class TrialTree : IDisposable
     }
 
     public TempDir Dir { get; } = new();
+
+    /// <summary>The trial entry's kernel, as grub.cfg names it.</summary>
+    public string TrialKernel => _trialKernel;
 
     public string Root => Dir.Path;
 
@@ -58,7 +72,12 @@ public sealed class TrialTree : IDisposable
         _boots++;
         Write("proc/sys/kernel/random/boot_id", $"{_boots:x8}-0000-4000-8000-000000000000\n");
         string extra = entry == "good" ? "" : $" appliance.variant={entry}";
-        string kernel = entry == "missing" ? "/boot/vmlinuz-missing" : "/boot/vmlinuz-6.1";
+        string kernel = entry switch
+        {
+            "missing" => "/boot/vmlinuz-missing",
+            "trial" => _trialKernel,
+            _ => "/boot/vmlinuz-6.1",
+        };
         Write("proc/cmdline", $"BOOT_IMAGE={kernel} {Args}{extra}\n");
     }
 
