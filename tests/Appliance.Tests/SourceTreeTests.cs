@@ -60,6 +60,17 @@ public sealed partial class SourceTreeTests
         Assert.Equal([], Outside("src/Appliance.Core/Kexec/KexecCommandLines.cs", new Regex("appliance\\.rescue")));
     }
 
+    /// <summary>
+    /// .NET's cryptography calls OpenSSL on Linux, which the busybox board and initramfs-time
+    /// validators do not have: a hash there aborted the process (exit 134). Hashing goes through
+    /// the managed Appliance.Core.Hashing.Sha256.
+    /// </summary>
+    [Fact]
+    public void Src_NoSystemSecurityCryptography()
+    {
+        Assert.Equal([], Outside("src/Appliance.Core/Hashing/Sha256.cs", new Regex(@"System\.Security\.Cryptography|\bSHA(1|256|384|512)\.")));
+    }
+
     [GeneratedRegex(@"const int E[A-Z]+ = \d")]
     private static partial Regex ErrnoConstant();
 }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Appliance.Core.Hashing;
 using Appliance.Core.Kexec;
 using Appliance.Core.Quarantine;
 
@@ -44,7 +44,15 @@ public static class KernelFiles
         var head = new byte[KernelIdentity.HeadBytes];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         stream.Position = 0;
-        string hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var sha = new Sha256();
+        var buffer = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(buffer)) > 0)
+        {
+            sha.Append(buffer.AsSpan(0, n));
+        }
+
+        string hash = Convert.ToHexStringLower(sha.Finish());
         return new KernelIdentity(KernelIdentity.ReleaseOf(head.AsSpan(0, read)) ?? KernelIdentity.ReleaseFromName(path), hash);
     }
 }
