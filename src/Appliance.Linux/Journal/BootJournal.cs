@@ -79,43 +79,11 @@ public sealed class BootJournal
     }
 
     /// <summary>The pruned records' totals; zero when none has been pruned yet. A damaged file is an error, not zero: zero would read as a counter reset.</summary>
-    public MetricTotals ReadTotals()
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(TotalsPath);
-        }
-        catch (FileNotFoundException)
-        {
-            return MetricTotals.Zero;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return MetricTotals.Zero;
-        }
-        catch (Exception e) when (FileProblems.Translates(e))
-        {
-            throw FileProblems.From(e, TotalsPath, "run as root");
-        }
-
-        MetricTotals? totals;
-        try
-        {
-            totals = JsonSerializer.Deserialize(bytes, ApplianceJsonContext.Default.MetricTotals);
-        }
-        catch (JsonException e)
-        {
-            throw Corrupt(e.Message);
-        }
-
-        return totals is null ? throw Corrupt("it holds null")
-            : totals.Problem() is { } problem ? throw Corrupt(problem)
-            : totals;
-
-        FileProblemException Corrupt(string problem) => new(FileProblemKind.Corrupt, TotalsPath,
-            $"not the boot journal's totals ({problem}); restore it from a backup, or remove it to restart the boot counters from the {Keep} records the journal keeps (Prometheus sees that as one counter reset)");
-    }
+    public MetricTotals ReadTotals() =>
+        StateJsonFile.Read(TotalsPath, ApplianceJsonContext.Default.MetricTotals, "the boot journal's totals",
+            $"restore it from a backup, or remove it to restart the boot counters from the {Keep} records the journal keeps (Prometheus sees that as one counter reset)",
+            t => t.Problem())
+        ?? MetricTotals.Zero;
 
     /// <summary>Every readable record, oldest first. Unreadable ones are reported and skipped.</summary>
     public IReadOnlyList<BootRecord> All()

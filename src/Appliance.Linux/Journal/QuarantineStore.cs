@@ -29,36 +29,10 @@ public sealed class QuarantineStore
 
     public string Path { get; }
 
-    public QuarantineList Read()
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(Path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return QuarantineList.Empty;
-        }
-        catch (Exception e) when (FileProblems.Translates(e))
-        {
-            throw FileProblems.From(e, Path, "run as root");
-        }
-
-        QuarantineList? list;
-        try
-        {
-            list = JsonSerializer.Deserialize(bytes, ApplianceJsonContext.Default.QuarantineList);
-        }
-        catch (JsonException e)
-        {
-            throw Corrupt(e.Message);
-        }
-
-        return list is null ? throw Corrupt("it holds null")
-            : list.Problem() is { } problem ? throw Corrupt(problem)
-            : list;
-    }
+    public QuarantineList Read() =>
+        StateJsonFile.Read(Path, ApplianceJsonContext.Default.QuarantineList, "Appliance's quarantine list",
+            "restore it from a backup, or remove it to forget every quarantined kernel", l => l.Problem())
+        ?? QuarantineList.Empty;
 
     /// <summary>Reads, changes and replaces the list under the directory's lock, so two recorders never lose each other's entry; returns the list written.</summary>
     public QuarantineList Update(Func<QuarantineList, QuarantineList> change)
@@ -73,9 +47,6 @@ public sealed class QuarantineStore
             return changed;
         }
     }
-
-    private FileProblemException Corrupt(string problem) => new(FileProblemKind.Corrupt, Path,
-        $"not Appliance's quarantine list ({problem}); restore it from a backup, or remove it to forget every quarantined kernel");
 
     private static DirectoryLock Lock(string directory)
     {

@@ -44,21 +44,8 @@ public sealed class KexecFiles
     public void DeleteSavedSysctls() => Delete(SavedSysctlsPath);
 
     private static T? Read<T>(string path, JsonTypeInfo<T> type)
-        where T : class
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), type) : null;
-        }
-        catch (JsonException e)
-        {
-            throw new FileProblemException(FileProblemKind.Corrupt, path, $"is not a valid record ({e.Message}); remove it (it is rewritten by the next 'appliance kexec arm' or panic policy)", e);
-        }
-        catch (Exception e) when (FileProblems.Translates(e))
-        {
-            throw FileProblems.From(e, path);
-        }
-    }
+        where T : class =>
+        StateJsonFile.Read(path, type, "a valid record", "remove it (it is rewritten by the next 'appliance kexec arm' or panic policy)");
 
     private void Write<T>(string path, T value, JsonTypeInfo<T> type)
     {
