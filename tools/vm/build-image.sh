@@ -237,6 +237,11 @@ chmod -R go-w "$initrd"
 bootfs=$work/bootfs
 mkdir -p "$bootfs/boot/grub"
 cp "$kernel" "$bootfs/boot/vmlinuz"
+# A second build for the quarantine scenario: the same bzImage with a trailer,
+# so its SHA-256 differs while GRUB and the kernel boot it as before (the
+# loader reads the protected-mode part by the header's syssize,
+# Documentation/arch/x86/boot.rst; trailing bytes are never run).
+{ cat "$kernel"; printf 'appliance quarantine scenario: another build\n'; } > "$bootfs/boot/vmlinuz-rebuilt"
 cp "$work/initrd.img" "$bootfs/boot/initrd.img"
 # The trial-boot logic is the real grub/appliance.cfg, emitted by the real
 # grub-mkconfig drop-in grub/01_appliance (run as grub-mkconfig runs it) in
@@ -253,6 +258,7 @@ awk -v dropin="$work/01_appliance.out" '
   END { if (!found) { print "build-image: no @APPLIANCE_DROPIN@ line in grub.cfg.in" > "/dev/stderr"; exit 1 } }
 ' "$here/grub.cfg.in" |
   sed -e "s#@KERNEL@#/boot/vmlinuz#g" \
+      -e "s#@REBUILT_KERNEL@#/boot/vmlinuz-rebuilt#g" \
       -e "s#@INITRD@#/boot/initrd.img#g" \
       -e "s#@CMDLINE@#console=ttyS0,115200 panic=5 quiet no_timer_check \${vm_cmdline}#g" > "$bootfs/boot/grub/grub.cfg"
 grub-script-check "$bootfs/boot/grub/grub.cfg" ||
