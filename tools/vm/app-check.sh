@@ -26,6 +26,18 @@ for word in $cmdline; do
     /sbin/modprobe appliance_oops > /dev/console 2>&1
     echo "APPLIANCE-MARKER: check 50-app still alive after the oops rc=$?" > /dev/console 2>/dev/null
   fi
+  case "$word" in
+    appliance.check=fail-after=*)
+      # The stability-window scenario: healthy at first, failing once the
+      # kernel has been up that many seconds.
+      read -r up _ < /proc/uptime
+      if [ "${up%%.*}" -ge "${word#appliance.check=fail-after=}" ]; then
+        echo "APPLIANCE-MARKER: check 50-app failing at uptime=$up" > /dev/console 2>/dev/null
+        echo "app stopped answering at uptime $up"
+        exit 1
+      fi
+      ;;
+  esac
   if [ "$word" = appliance.check=fail ]; then
     echo "app did not answer"
     exit 1

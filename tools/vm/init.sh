@@ -72,6 +72,7 @@ entry=unknown
 next=good
 rescue=no
 armkexec=no
+stability=0
 wdt=pets
 net=0
 staying=no
@@ -82,6 +83,7 @@ for word in $(cat /proc/cmdline); do
     appliance.entry=*) entry=${word#appliance.entry=} ;;
     appliance.next=*) next=${word#appliance.next=} ;;
     appliance.armkexec=*) armkexec=${word#appliance.armkexec=} ;;
+    appliance.stability=*) stability=${word#appliance.stability=} ;;
     appliance.wdt=*) wdt=${word#appliance.wdt=} ;;
     appliance.rescue=1) rescue=yes ;;
     appliance.net=1) net=1 ;;
@@ -101,6 +103,10 @@ fi
 # config has it off, so the other trials do not pay for arming).
 if [ "$armkexec" = yes ]; then
   sed -i 's/^ArmKexec=.*/ArmKexec=yes/' /etc/appliance/appliance.conf || fail "ArmKexec=yes"
+fi
+# The stability-window scenario sets [Boot] StabilitySec (0 on the image).
+if [ "$stability" != 0 ]; then
+  sed -i "s/^StabilitySec=.*/StabilitySec=$stability/" /etc/appliance/appliance.conf || fail "StabilitySec=$stability"
 fi
 
 modprobe virtio_pci || fail "modprobe virtio_pci"

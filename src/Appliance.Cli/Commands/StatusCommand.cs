@@ -20,7 +20,7 @@ public static class StatusCommand
     public static int Print(CliContext context, Appliance.Linux.Boot.TrialService trials, bool json)
     {
         var state = trials.State();
-        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All()) with { Quarantined = trials.QuarantinedOrWarn() };
+        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All()) with { Quarantined = trials.QuarantinedOrWarn(), Stability = trials.OpenStabilityWindow() };
         if (json)
         {
             context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));
@@ -34,6 +34,11 @@ public static class StatusCommand
         if (report.LastTrial is { } last)
         {
             o.WriteLine($"last trial:  {last.Trial} {last.Result} at {last.Time:yyyy-MM-dd HH:mm:ss}Z");
+        }
+
+        if (report.Stability is { } stability)
+        {
+            o.WriteLine($"stability:   {stability.Describe()}");
         }
 
         if (report.Rollback is { } rollback)

@@ -24,6 +24,13 @@ public sealed record BootConfig
     /// </summary>
     public TimeSpan TrialDeadline { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a healthy trial's required checks must keep passing before it is committed
+    /// (<c>StabilitySec</c>); zero commits at the first passing validation. A failing check, a
+    /// crash or a hang inside the window is a failed try.
+    /// </summary>
+    public TimeSpan Stability { get; init; } = TimeSpan.Zero;
+
     /// <summary>Whether to load the known-good kernel as the panic (kexec) kernel during a trial.</summary>
     public bool ArmKexec { get; init; } = true;
 

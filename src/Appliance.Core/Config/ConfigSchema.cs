@@ -22,6 +22,7 @@ internal static class ConfigSchema
             new("Tries", (c, v, d) => c with { Tries = ConfigValues.Integer(v, 1, 9, d.Tries) }),
             new("ValidateDeadlineSec", (c, v, d) => c with { ValidateDeadline = ConfigValues.Seconds(v, BootConfig.ValidateDeadlineMin, BootConfig.ValidateDeadlineMax, d.ValidateDeadline) }),
             new("TrialDeadlineSec", (c, v, d) => c with { TrialDeadline = ConfigValues.Seconds(v, TimeSpan.FromSeconds(10), Day, d.TrialDeadline) }),
+            new("StabilitySec", (c, v, d) => c with { Stability = ConfigValues.Seconds(v, TimeSpan.Zero, Appliance.Core.Boot.StabilityWindow.MaxWindow, d.Stability) }),
             new("ArmKexec", (c, v, d) => c with { ArmKexec = ConfigValues.Boolean(v, d.ArmKexec) }),
             new("RebootOnFailure", (c, v, d) => c with { RebootOnFailure = ConfigValues.Boolean(v, d.RebootOnFailure) }),
         ],

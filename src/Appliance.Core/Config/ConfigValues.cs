@@ -255,5 +255,5 @@ internal static class ConfigValues
     }
 
     private static string Show(TimeSpan t) =>
-        t.TotalSeconds >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds}s") : string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds}ms");
+        t.TotalSeconds >= 1 || t == TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds}s") : string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds}ms");
 }

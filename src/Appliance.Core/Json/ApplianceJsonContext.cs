@@ -23,4 +23,5 @@ namespace Appliance.Core.Json;
 [JsonSerializable(typeof(Appliance.Core.Metrics.MetricTotals))]
 [JsonSerializable(typeof(Appliance.Core.Events.EventDescription))]
 [JsonSerializable(typeof(Appliance.Core.Quarantine.QuarantineList))]
+[JsonSerializable(typeof(Appliance.Core.Boot.StabilityProgress))]
 public sealed partial class ApplianceJsonContext : JsonSerializerContext;

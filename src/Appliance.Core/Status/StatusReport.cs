@@ -43,6 +43,10 @@ public sealed record StatusReport
     [JsonPropertyName("quarantined")]
     public IReadOnlyList<Quarantine.QuarantineEntry> Quarantined { get; init; } = [];
 
+    /// <summary>The running trial's stability window while the validator holds it open; set by the caller, which reads it.</summary>
+    [JsonPropertyName("stability")]
+    public StabilityProgress? Stability { get; init; }
+
     public const int BootsShown = 10;
 
     public static StatusReport From(TrialState state, string? running, IReadOnlyList<BootRecord> records)

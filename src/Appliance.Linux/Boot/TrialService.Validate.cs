@@ -43,6 +43,12 @@ public sealed partial class TrialService
         // Every boot that stays up is checked, the known-good one after a rollback too: its
         // health is what the operator wants to know next. A boot about to be left is not.
         var health = kind is BootKind.Rescue or BootKind.RejectedTrialRunning ? HealthOutcome.NotRun : RunChecks(deadline);
+        string? window = null;
+        if (kind == BootKind.Trial && health.Healthy && Config.Boot.Stability > TimeSpan.Zero && state.Trial is { } trial)
+        {
+            (health, window) = HoldStabilityWindow(trial, bootId, deadline, problems);
+        }
+
         var forensics = kind == BootKind.Rescue ? CollectForensics(notes) : null;
         // Decided on the state read under the grubenv lock, and that same decision is the one
         // reported and journalled: another appliance process may have changed grubenv since
@@ -59,9 +65,11 @@ public sealed partial class TrialService
             DisarmRescue(notes);
         }
 
-        var record = Record(bootId, state, kind, running, decision.Outcome, decision.Message, health.Failures, forensics?.Excerpts);
+        // How the window ended belongs with the decision: the journal and status say why.
+        string message = window is null ? decision.Message : $"{decision.Message} ({window})";
+        var record = Record(bootId, state, kind, running, decision.Outcome, message, health.Failures, forensics?.Excerpts);
         Announce(record, kind, decision.Outcome, state.Good, problems);
-        RecordIfFailed(state, kind, decision.Outcome, bootId, decision.Message, notes, problems);
+        RecordIfFailed(state, kind, decision.Outcome, bootId, message, notes, problems);
         if (decision.Outcome == ValidationOutcome.Committed)
         {
             ReleaseCommitted(state, notes, problems);
@@ -74,7 +82,7 @@ public sealed partial class TrialService
         }
 
         bool good = health.Healthy && JournalNames.IsGood(JournalNames.Of(decision.Outcome));
-        return new TrialResult(good ? TrialEnd.Done : TrialEnd.NotGood, decision.Message, kind, decision.Outcome, decision.Reboot, health.Failures, notes, problems);
+        return new TrialResult(good ? TrialEnd.Done : TrialEnd.NotGood, message, kind, decision.Outcome, decision.Reboot, health.Failures, notes, problems);
     }
 
     /// <summary>
@@ -107,12 +115,14 @@ public sealed partial class TrialService
                 return new TrialResult(TrialEnd.CannotTell, $"cannot read the time since boot from {Kernel.UptimePath}; is /proc mounted? The trial is left to GRUB's countdown", kind);
             }
 
-            if (age >= deadline)
+            var limit = StabilityWindow.DeadlineLimit(deadline, age, OpenStabilityWindow(), _time.GetUtcNow(), Config.Boot.ValidateDeadline);
+
+            if (age >= limit)
             {
                 break;
             }
 
-            var wait = deadline - age < DeadlinePoll ? deadline - age : DeadlinePoll;
+            var wait = limit - age < DeadlinePoll ? limit - age : DeadlinePoll;
             Thread.Sleep(wait);
         }
 

@@ -20,6 +20,12 @@ public static class StatePaths
 
     public const string Watchdog = Root + "/watchdog";
 
+    /// <summary>State that means nothing after a reboot (tmpfs).</summary>
+    public const string RuntimeRoot = "/run/appliance";
+
+    /// <summary>The running trial's stability window (<c>[Boot] StabilitySec</c>), while the validator holds it open.</summary>
+    public const string Stability = RuntimeRoot + "/stability.json";
+
     /// <summary><paramref name="path"/> (absolute) under <paramref name="root"/>, symlinks resolved inside it.</summary>
     public static string Under(string root, string path) => Config.RootedPath.Resolve(root, path);
 }

@@ -28,6 +28,7 @@ public static partial class BoardScenarios
     public const string TrialNoInit = "trial-no-init";
     public const string TrialKernelMissing = "trial-kernel-missing";
     public const string TrialQuarantined = "trial-quarantined";
+    public const string TrialStability = "trial-stability";
     public const string PowerCutAtValidate = "power-cut-at-validate";
     public const string PowerCutInCommit = "power-cut-in-commit";
     public const string WatchdogDaemonPets = "watchdog-daemon-pets";
@@ -60,6 +61,7 @@ public static partial class BoardScenarios
         [TrialCommit] = "the operator runs `appliance upgrade stage trial --reboot` on good; GRUB boots trial, the validator commits it; the next plain boot is trial (saved_entry=appliance_good=trial)",
         [TrialChecksFail] = "a trial whose required check fails is rejected; the validator reboots into good, which records the rollback; status explains it with the check's output",
         [TrialQuarantined] = "the operator stages another kernel build whose check fails; it is rolled back and quarantined; staging it again exits 78 and changes nothing; --force stages it",
+        [TrialStability] = "a trial with [Boot] StabilitySec=300 passes its first validation; its check fails two minutes after boot, inside the window: it is rejected, not committed, and good explains the rollback",
         [TrialNoInit] = "a trial that panics before userspace, staged with 2 tries: GRUB boots it exactly twice, then good; status says it used all its tries",
         [TrialKernelMissing] = "a trial whose kernel file is gone: GRUB falls back to good on the first boot; the validator ends the trial",
         [PowerCutAtValidate] = "power cut as the trial's validator starts: grubenv parses the same with both tools; the trial (one try fewer) boots again and commits",
@@ -87,6 +89,7 @@ public static partial class BoardScenarios
         TrialNoInit => TrialDyingBeforeUserspaceAsync(board, say),
         TrialKernelMissing => TrialKernelMissingFallsBackAsync(board, say),
         TrialQuarantined => RolledBackKernelQuarantinedAsync(board, say),
+        TrialStability => TrialFailingInsideStabilityWindowAsync(board, say),
         PowerCutAtValidate => PowerCutDuringValidationAsync(board, say, PowerCutAtValidate, afterChecks: false),
         PowerCutInCommit => PowerCutDuringValidationAsync(board, say, PowerCutInCommit, afterChecks: true),
         WatchdogDaemonPets => WatchdogDaemonPetsAsync(board, say),

@@ -111,9 +111,21 @@ public sealed class ConfigParserTests
     [InlineData("ArmKexec=maybe", "invalid value 'maybe' for ArmKexec in [Boot]: expected yes or no")]
     [InlineData("ValidateDeadlineSec=5 fortnights", "invalid value '5 fortnights' for ValidateDeadlineSec in [Boot]: expected a time span from 1s to 86400s, such as 30 or 1min 30s")]
     [InlineData("ValidateDeadlineSec=0", "invalid value '0' for ValidateDeadlineSec in [Boot]: expected a time span from 1s to 86400s, such as 30 or 1min 30s")]
+    [InlineData("StabilitySec=2d", "invalid value '2d' for StabilitySec in [Boot]: expected a time span from 0s to 86400s, such as 30 or 1min 30s")]
+    [InlineData("StabilitySec=-5", "invalid value '-5' for StabilitySec in [Boot]: expected a time span from 0s to 86400s, such as 30 or 1min 30s")]
     public void Parse_BadBootValue_ErrorSaysWhatIsAccepted(string line, string message)
     {
         Assert.Equal($"appliance.conf:2: {message}", Errors(Parse($"[Boot]\n{line}\n")));
+    }
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("StabilitySec=0", 0)]
+    [InlineData("StabilitySec=5min", 300)]
+    [InlineData("StabilitySec=90", 90)]
+    public void Parse_StabilitySec_WindowInSecondsZeroByDefault(string line, int seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Parse($"[Boot]\n{line}\n").Config!.Boot.Stability);
     }
 
     [Theory]
