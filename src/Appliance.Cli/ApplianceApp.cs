@@ -159,6 +159,7 @@ public sealed class ApplianceApp
         ("status", StatusCommand.Build),
         ("check", CheckCommand.Build),
         ("metrics", MetricsCommand.Build),
+        ("drill", DrillCommand.Build),
     ];
 
     private static bool IsCommand(string word) => Array.Exists(Commands, c => c.Name == word);

@@ -46,6 +46,8 @@ public static class HelpExamples
         ["kexec panic-policy apply"] = [new("appliance kexec panic-policy apply --panic 5", "Panic on oops, lockup and hung task; reboot 5 s after a panic with no crash kernel")],
         ["kexec panic-policy restore"] = [new("appliance kexec panic-policy restore", "Put back the values saved at apply")],
         ["kexec forensics"] = [new("appliance kexec forensics --limit 131072 --release", "Save 128 KiB of the crashed kernel's log from pstore, then free pstore")],
+        ["drill"] = [new("appliance drill panic --yes", "On a canary: panic on purpose, come back through the rescue kernel, and record how long it took")],
+        ["drill panic"] = [new("appliance drill panic --yes", "Run the drill on a committed, idle canary; once it is back, 'appliance status' shows the measured way back")],
         ["reboot"] = [
             new("appliance reboot --kexec --dry-run", "Show what a kexec into the known-good kernel would boot"),
             new("appliance reboot --kexec 0", "Skip the firmware: kexec straight into menu entry 0's kernel"),

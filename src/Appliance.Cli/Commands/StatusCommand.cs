@@ -20,7 +20,7 @@ public static class StatusCommand
     public static int Print(CliContext context, Appliance.Linux.Boot.TrialService trials, bool json)
     {
         var state = trials.State();
-        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All()) with { Quarantined = trials.QuarantinedOrWarn(), Stability = trials.OpenStabilityWindow() };
+        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All()) with { Quarantined = trials.QuarantinedOrWarn(), Stability = trials.OpenStabilityWindow(), LastDrill = trials.LastDrill() };
         if (json)
         {
             context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));
@@ -39,6 +39,11 @@ public static class StatusCommand
         if (report.Stability is { } stability)
         {
             o.WriteLine($"stability:   {stability.Describe()}");
+        }
+
+        if (report.LastDrill is { } drill)
+        {
+            o.WriteLine($"last drill:  {drill.Describe()}");
         }
 
         if (report.Rollback is { } rollback)

@@ -156,6 +156,10 @@ public static class TrialMachine
             case BootKind.RejectedTrialRunning:
                 return new(ValidationOutcome.Rejected, EnvEdit.None, Reboot: true,
                     $"trial '{state.Failed}' was rejected but is running again; rebooting into '{state.Good}'");
+            case BootKind.Rescue when !state.HasTrial:
+                // No trial to blame: a panic drill, or a crash of a kernel armed by hand.
+                return new(ValidationOutcome.Unhealthy, EnvEdit.None, Reboot: true,
+                    $"the kernel crashed into the rescue kernel with no trial staged; rebooting into known-good '{state.Good}'");
             case BootKind.Rescue:
                 return new(ValidationOutcome.Rejected, Reject(state), Reboot: true,
                     $"trial '{state.Trial}' crashed into the rescue kernel; rolling back to '{state.Good}'");

@@ -24,4 +24,5 @@ namespace Appliance.Core.Json;
 [JsonSerializable(typeof(Appliance.Core.Events.EventDescription))]
 [JsonSerializable(typeof(Appliance.Core.Quarantine.QuarantineList))]
 [JsonSerializable(typeof(Appliance.Core.Boot.StabilityProgress))]
+[JsonSerializable(typeof(Appliance.Core.Boot.PanicDrill))]
 public sealed partial class ApplianceJsonContext : JsonSerializerContext;

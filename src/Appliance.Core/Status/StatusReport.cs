@@ -47,6 +47,10 @@ public sealed record StatusReport
     [JsonPropertyName("stability")]
     public StabilityProgress? Stability { get; init; }
 
+    /// <summary>The last panic drill and how the way back went; set by the caller, which reads it.</summary>
+    [JsonPropertyName("last_drill")]
+    public PanicDrill? LastDrill { get; init; }
+
     public const int BootsShown = 10;
 
     public static StatusReport From(TrialState state, string? running, IReadOnlyList<BootRecord> records)

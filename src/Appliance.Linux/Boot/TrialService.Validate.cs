@@ -75,6 +75,8 @@ public sealed partial class TrialService
             ReleaseCommitted(state, notes, problems);
         }
 
+        AdvanceDrill(kind, health.Healthy, bootId, running, notes, problems);
+
         if (forensics is not null && problems.Count == 0)
         {
             // Only once the excerpt is in the journal may pstore's records be freed for the next crash.

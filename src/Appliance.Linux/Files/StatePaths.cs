@@ -16,6 +16,9 @@ public static class StatePaths
 
     public const string Forensics = Root + "/forensics";
 
+    /// <summary>The last <c>appliance drill panic</c> and how the way back went.</summary>
+    public const string Drill = Root + "/drill.json";
+
     public const string Kexec = Root + "/kexec";
 
     public const string Watchdog = Root + "/watchdog";

@@ -17,7 +17,7 @@ public sealed class BashCompletionTests
 
     [Theory]
     [InlineData("appliance up", "upgrade")]
-    [InlineData("appliance ", "env watchdog entries kexec reboot upgrade boot status check metrics --root --help --version")]
+    [InlineData("appliance ", "env watchdog entries kexec reboot upgrade boot status check metrics drill --root --help --version")]
     [InlineData("appliance upgrade st", "stage status")]
     [InlineData("appliance --root /tmp upgrade stage --t", "--tries")]
     [InlineData("appliance upgrade stage --tries ", "1 2 3 4 5 6 7 8 9")]
