@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Appliance.Core.Boot;
 using Appliance.Core.Json;
 using Appliance.Linux.Files;
@@ -12,23 +11,11 @@ namespace Appliance.Linux.Boot;
 /// </summary>
 public sealed partial class TrialService
 {
-    private const UnixFileMode DrillMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
     private string DrillPath => StatePaths.Under(Root, StatePaths.Drill);
 
     /// <summary>The last drill, or null when none was run (or its record cannot be read, which is reported).</summary>
-    public PanicDrill? LastDrill()
-    {
-        try
-        {
-            return StateJsonFile.Read(DrillPath, ApplianceJsonContext.Default.PanicDrill, "a panic drill record", "remove it; the next 'appliance drill panic' writes a new one");
-        }
-        catch (FileProblemException e)
-        {
-            _log.WriteLine($"appliance: {e.Message}; the last drill is not shown, ignoring");
-            return null;
-        }
-    }
+    public PanicDrill? LastDrill() =>
+        ReadRecordOrWarn(DrillPath, ApplianceJsonContext.Default.PanicDrill, "a panic drill record", "remove it; the next 'appliance drill panic' writes a new one");
 
     /// <summary>Throws (nothing changed) when the drill must not run now: a trial under way, no known-good entry, no --yes.</summary>
     public void RefuseDrillUnlessIdle(bool yes)
@@ -74,10 +61,5 @@ public sealed partial class TrialService
         notes.Add(advanced.Describe());
     }
 
-    private void WriteDrill(PanicDrill drill)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(DrillPath)!);
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(drill, ApplianceJsonContext.Default.PanicDrill);
-        new DurableFile(_steps).Replace(DrillPath, [.. json, (byte)'\n'], DrillMode);
-    }
+    private void WriteDrill(PanicDrill drill) => WriteRecord(DrillPath, drill, ApplianceJsonContext.Default.PanicDrill);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Appliance.Core.Boot;
 using Appliance.Core.Json;
 using Appliance.Linux.Files;
@@ -14,25 +13,14 @@ namespace Appliance.Linux.Boot;
 /// </summary>
 public sealed partial class TrialService
 {
-    private const UnixFileMode StabilityMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
     private string StabilityPath => StatePaths.Under(Root, StatePaths.Stability);
 
     /// <summary>This boot's stability window while it is open; null when none is (or its record cannot be read, which is reported).</summary>
-    public StabilityProgress? OpenStabilityWindow()
-    {
-        try
-        {
-            var progress = StateJsonFile.Read(StabilityPath, ApplianceJsonContext.Default.StabilityProgress, "a stability window record",
-                "remove it; the validator writes it again while it holds a window open");
-            return progress is not null && progress.BootId == Kernel.BootId() ? progress : null;
-        }
-        catch (FileProblemException e)
-        {
-            _log.WriteLine($"appliance: {e.Message}; the stability window is not shown, ignoring");
-            return null;
-        }
-    }
+    public StabilityProgress? OpenStabilityWindow() =>
+        ReadRecordOrWarn(StabilityPath, ApplianceJsonContext.Default.StabilityProgress, "a stability window record",
+            "remove it; the validator writes it again while it holds a window open") is { } progress && progress.BootId == Kernel.BootId()
+            ? progress
+            : null;
 
     /// <summary>
     /// Holds the window open: re-runs the checks every <see cref="StabilityWindow.Interval"/>
@@ -64,10 +52,6 @@ public sealed partial class TrialService
     }
 
     private void WriteStability(StabilityProgress progress, List<string> problems) =>
-        Secondary(problems, $"recording the stability window in {StabilityPath}", () =>
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(StabilityPath)!);
-            byte[] json = JsonSerializer.SerializeToUtf8Bytes(progress, ApplianceJsonContext.Default.StabilityProgress);
-            new DurableFile(_steps).Replace(StabilityPath, [.. json, (byte)'\n'], StabilityMode);
-        });
+        Secondary(problems, $"recording the stability window in {StabilityPath}",
+            () => WriteRecord(StabilityPath, progress, ApplianceJsonContext.Default.StabilityProgress));
 }

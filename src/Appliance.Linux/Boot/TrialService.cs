@@ -196,4 +196,29 @@ public sealed partial class TrialService
             report.Healthy,
             report.Failures.Map(c => new FailingCheck(c.Name, c.Result, c.Output)));
     }
+
+    private const UnixFileMode RecordMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary>One of the service's small JSON records (<see cref="StateJsonFile"/>), or null with the reason logged: status and the validator go on without it.</summary>
+    private T? ReadRecordOrWarn<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string what, string remedy)
+        where T : class
+    {
+        try
+        {
+            return StateJsonFile.Read(path, type, what, remedy);
+        }
+        catch (FileProblemException e)
+        {
+            _log.WriteLine($"appliance: {e.Message}; not shown, ignoring");
+            return null;
+        }
+    }
+
+    /// <summary>Replaces one of the service's small JSON records atomically and durably.</summary>
+    private void WriteRecord<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        byte[] json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type);
+        new DurableFile(_steps).Replace(path, [.. json, (byte)'\n'], RecordMode);
+    }
 }
