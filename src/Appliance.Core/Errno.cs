@@ -21,6 +21,7 @@ public static class Errno
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
     public const int ENOTTY = 25;
+    public const int ETXTBSY = 26;
     public const int EFBIG = 27;
     public const int ENOSPC = 28;
     public const int EROFS = 30;

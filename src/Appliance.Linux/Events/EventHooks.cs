@@ -132,34 +132,11 @@ public static class EventHooks
         return outcomes;
     }
 
-    // errno ETXTBSY (asm-generic/errno-base.h).
-    private const int TextFileBusy = 26;
-
-    /// <summary>
-    /// execve fails with ETXTBSY while any process holds the file open for writing: a package
-    /// manager or editor replacing the hook right now, or a child another thread of this process
-    /// forked between its open and its exec. Both pass within moments, so try again briefly.
-    /// </summary>
-    private static ProcessGroupResult Spawn(ProcessGroupRunner runner, string path, string json, IReadOnlyList<string> environment, TimeSpan timeout)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return runner.Run(path, [json], environment, timeout, CancellationToken.None, System.Text.Encoding.UTF8.GetBytes(json + "\n"));
-            }
-            catch (SystemError e) when (e.Errno == TextFileBusy && attempt < 5)
-            {
-                Thread.Sleep(20 * attempt);
-            }
-        }
-    }
-
     private static HookOutcome Run(ProcessGroupRunner runner, string path, string json, IReadOnlyList<string> environment, TimeSpan timeout)
     {
         try
         {
-            var outcome = Spawn(runner, path, json, environment, timeout).Judge(timeout);
+            var outcome = runner.Run(path, [json], environment, timeout, CancellationToken.None, System.Text.Encoding.UTF8.GetBytes(json + "\n")).Judge(timeout);
             string status = outcome.Result switch
             {
                 CheckResult.Pass => "ok",

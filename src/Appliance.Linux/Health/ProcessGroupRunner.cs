@@ -63,7 +63,7 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
 
         long start = time.GetTimestamp();
         var capture = new OutputCapture(outputLimitBytes);
-        (int pid, int readFd) = Spawn(path, args, environment, standardInput);
+        (int pid, int readFd) = SpawnRetryingBusy(path, args, environment, standardInput);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
         bool timedOut = false;
         bool cancelled = false;
@@ -131,6 +131,27 @@ public sealed class ProcessGroupRunner(TimeProvider time, int outputLimitBytes)
         }
 
         return new ProcessGroupResult(exitCode, signal, timedOut, capture.ToString(), capture.TotalBytes, capture.Truncated, duration);
+    }
+
+    /// <summary>
+    /// execve fails with ETXTBSY while any process holds the file open for writing: a package
+    /// manager or editor replacing a check or hook right now, or a child another thread of this
+    /// process forked between its open and its exec (the fd is closed only at that child's exec).
+    /// Both pass within moments, so try again briefly before calling it an error.
+    /// </summary>
+    private static (int Pid, int ReadFd) SpawnRetryingBusy(string path, IReadOnlyList<string> args, IReadOnlyList<string> environment, byte[]? standardInput)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Spawn(path, args, environment, standardInput);
+            }
+            catch (SystemError e) when (e.Errno == Errno.ETXTBSY && attempt < 5)
+            {
+                Thread.Sleep(20 * attempt);
+            }
+        }
     }
 
     private static unsafe (int Pid, int ReadFd) Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string> environment, byte[]? standardInput)
