@@ -71,6 +71,7 @@ public static partial class BoardScenarios
         [KexecNoReservation] = "`appliance kexec arm` on a kernel without crashkernel= exits 78 naming crashkernel=256M; kexec_crash_loaded stays 0",
         [KexecDisarm] = "`appliance kexec arm` then `disarm` on a kernel with crashkernel=256M: loaded 1, then 0",
         [VfatGrubEnv] = "Fedora's layout: /boot/grub2/grubenv links into a vfat EFI partition (second disk); three `appliance env set` in the guest succeed; the host reads the file back with mtools: 1024 bytes, grub-editenv lists the values, no temporary file left",
+        [UefiSecureBoot] = "UEFI board only: OVMF with Secure Boot boots shim, signed GRUB and the signed kernel; the guest reads SecureBoot=1 from efivarfs and a locked-down kernel ([integrity] or [confidentiality]); known-good validates",
         [KexecOopsPanicOnOops] = "a trial armed by the validator (which applies panic_on_oops=1) oopses during its checks (insmod appliance_oops, NULL pointer dereference): the rescue kernel rolls back; known-good's status names the oops",
     };
 
@@ -96,6 +97,7 @@ public static partial class BoardScenarios
         KexecDisarm => KexecArmAsync(board, say, KexecDisarm),
         KexecOopsPanicOnOops => KexecOopsRescueAsync(board, say),
         VfatGrubEnv => VfatGrubEnvAsync(board, say),
+        UefiSecureBoot => SecureBootProvenAsync(board, say),
         _ => throw new BoardException($"unknown scenario '{name}'; known: {string.Join(", ", Descriptions.Keys)}"),
     };
 
@@ -175,7 +177,7 @@ public static partial class BoardScenarios
         await board.WaitForAsync(Markers.End("reboot")).ConfigureAwait(false);
         run.Say($"boot {set.Boot}: guest ran `appliance env set next_entry=trial` and rebooted");
 
-        await board.WaitForAsync(QemuBoard.FirmwareBanner).ConfigureAwait(false);
+        await board.WaitForAsync(board.Banner).ConfigureAwait(false);
         var consumed = await board.WaitForAsync(Markers.GrubNextEntryConsumed).ConfigureAwait(false);
         run.Expect(Markers.ValueAfter(consumed, Markers.GrubNextEntryConsumed) == "trial", "GRUB did not consume next_entry=trial");
         var user = await board.WaitForAsync(Markers.Userspace("trial")).ConfigureAwait(false);
@@ -203,7 +205,7 @@ public static partial class BoardScenarios
         var stopped = await board.WaitForAsync(Markers.StoppedPetting).ConfigureAwait(false);
         run.Say($"boot {stopped.Boot}: guest armed {board.Profile.WatchdogDevice} (bootstatus=0) and stopped petting it");
 
-        var reset = await board.WaitForAsync(QemuBoard.FirmwareBanner).ConfigureAwait(false);
+        var reset = await board.WaitForAsync(board.Banner).ConfigureAwait(false);
         var latency = reset.Elapsed - stopped.Elapsed;
         run.Say($"watchdog reset the VM {latency.TotalSeconds:F1} s after the last ping stopped");
         await board.WaitForAsync(Markers.GrubBooting("good")).ConfigureAwait(false);

@@ -39,25 +39,29 @@ public sealed record GrubEnvSnapshot(IReadOnlyDictionary<string, string> Applian
 /// </summary>
 public sealed class DiskGrubEnv
 {
-    /// <summary>
-    /// How the guest sees the partition (tools/vm/init.sh): ext4 on a virtio
-    /// disk, so `appliance upgrade stage` on the host tree probes the same
-    /// storage as it would on the board.
-    /// </summary>
-    private const string GuestMountInfo = "22 1 254:1 / / rw,relatime - ext4 /dev/vda1 rw\n";
-
     private readonly DiskFiles _files;
     private readonly long _partitionOffset;
     private readonly string _envFile;
     private readonly string _appliance;
+    private readonly string _guestDevice;
 
-    public DiskGrubEnv(DiskFiles files, long partitionOffset, string envFile, string appliance)
+    /// <param name="guestDevice">The partition as the guest names it (/dev/vdaN), for the staging tree's mountinfo.</param>
+    public DiskGrubEnv(DiskFiles files, long partitionOffset, string envFile, string appliance, string guestDevice)
     {
         _files = files;
         _partitionOffset = partitionOffset;
         _envFile = envFile;
         _appliance = appliance;
+        _guestDevice = guestDevice;
     }
+
+    /// <summary>
+    /// How the guest sees the partition (tools/vm/init.sh): ext4 on a virtio
+    /// disk (major 254 here; the partition number is the minor), so `appliance
+    /// upgrade stage` on the host tree probes the same storage as it would on the board.
+    /// </summary>
+    private string GuestMountInfo =>
+        $"22 1 254:{_guestDevice[^1]} / / rw,relatime - ext4 {_guestDevice} rw\n";
 
     private string GrubCfg => Path.GetDirectoryName(_envFile)!.Replace('\\', '/') + "/grub.cfg";
 
