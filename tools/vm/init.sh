@@ -22,6 +22,7 @@ finish() {
   # the controller (Ansible) can reach it; it goes down when told over SSH.
   if [ "$1" = poweroff ] && [ "$net" = 1 ] && [ "$staying" = no ]; then stay_up; fi
   sync
+  umount /boot/efi 2>/dev/null
   umount /var/lib/appliance 2>/dev/null
   umount /boot 2>/dev/null
   umount /sysroot 2>/dev/null
@@ -79,6 +80,7 @@ ssh_state=off
 # The ext4 /boot partition: the first on the BIOS board (msdos label), the second on the
 # UEFI board, whose grub.cfg says appliance.bootdev=/dev/vda2 (partition 1 is the ESP).
 bootdev=/dev/vda1
+esp=""
 for word in $(cat /proc/cmdline); do
   case "$word" in
     appliance.scenario=*) scenario=${word#appliance.scenario=} ;;
@@ -89,6 +91,7 @@ for word in $(cat /proc/cmdline); do
     appliance.rescue=1) rescue=yes ;;
     appliance.net=1) net=1 ;;
     appliance.bootdev=*) bootdev=${word#appliance.bootdev=} ;;
+    appliance.esp=*) esp=${word#appliance.esp=} ;;
   esac
 done
 # The rescue (crash) kernel is this same kernel and initramfs, loaded by
@@ -131,6 +134,14 @@ mount --bind /sysroot/boot /boot || fail "bind /sysroot/boot"
 if [ "$mode" = rw ]; then
   mkdir -p /sysroot/var/lib/appliance || fail "mkdir /sysroot/var/lib/appliance"
   mount --bind /sysroot/var/lib/appliance /var/lib/appliance || fail "bind /var/lib/appliance"
+fi
+# Fedora's layout (the UEFI board's ESP-grubenv scenario puts appliance.esp=/dev/vda1 in
+# grubenv's vm_cmdline): /boot/grub/grubenv and grub.cfg are links into the EFI system
+# partition, mounted at /boot/efi with the same mode as /boot.
+if [ -n "$esp" ]; then
+  for m in vfat nls_cp437 nls_ascii nls_utf8; do modprobe "$m" || fail "modprobe $m"; done
+  mount -t vfat -o "$mode" "$esp" /boot/efi || fail "mount -t vfat $esp /boot/efi $mode"
+  marker "esp mounted $esp mode=$mode grubenv=$(readlink /boot/grub/grubenv)"
 fi
 
 # Booted through UEFI (the kernel's EFI stub made /sys/firmware/efi): say whether Secure Boot

@@ -8,6 +8,7 @@ namespace Appliance.Vm;
 /// <param name="Firmware">"seabios" or "ovmf-secboot".</param>
 /// <param name="FirmwareBanner">A serial line the firmware prints once per power-on or reset (how boots are counted).</param>
 /// <param name="Uefi">OVMF's code and variable-store template when the board boots through UEFI, else null.</param>
+/// <param name="Esp">The EFI system partition (vfat) when the disk has one, else null.</param>
 public sealed record BoardProfile(
     string Name,
     string QemuBinary,
@@ -22,7 +23,8 @@ public sealed record BoardProfile(
     string EnvFile,
     string Firmware,
     string FirmwareBanner,
-    UefiFirmware? Uefi)
+    UefiFirmware? Uefi,
+    EspPartition? Esp)
 {
     public static BoardProfile Load(string path)
     {
@@ -33,6 +35,10 @@ public sealed record BoardProfile(
         var partition = root.GetProperty("disk").GetProperty("partitions").EnumerateArray()
             .First(p => p.GetProperty("filesystem").GetString() == "ext4");
         var firmware = root.TryGetProperty("firmware", out var fw) ? fw.GetString()! : "seabios";
+        var esp = root.GetProperty("disk").GetProperty("partitions").EnumerateArray()
+            .Where(p => p.GetProperty("filesystem").GetString() == "vfat")
+            .Select(p => new EspPartition(p.GetProperty("startBytes").GetInt64(), p.GetProperty("guestDevice").GetString()!))
+            .FirstOrDefault();
         UefiFirmware? uefi = null;
         if (root.TryGetProperty("uefi", out var u))
         {
@@ -56,9 +62,13 @@ public sealed record BoardProfile(
             EnvFile: root.GetProperty("bootloader").GetProperty("envFile").GetString()!,
             Firmware: firmware,
             FirmwareBanner: root.TryGetProperty("firmwareBanner", out var banner) ? banner.GetString()! : SerialConsole.FirmwareBanner,
-            Uefi: uefi);
+            Uefi: uefi,
+            Esp: esp);
     }
 }
+
+/// <summary>The EFI system partition: where it starts on the disk and how the guest names it.</summary>
+public sealed record EspPartition(long Offset, string GuestDevice);
 
 /// <summary>OVMF as a board boots it: read-only code, and a template copied once per run as the board's NVRAM.</summary>
 /// <param name="Package">The Debian package that installs both files.</param>

@@ -12,6 +12,10 @@ namespace Appliance.Vm;
 public static partial class BoardScenarios
 {
     public const string UefiSecureBoot = "uefi-secure-boot";
+    public const string UefiEspGrubEnv = "uefi-esp-grubenv";
+
+    /// <summary>Where the ESP-grubenv scenario keeps the board's grub.cfg and grubenv on the ESP.</summary>
+    public const string EspBoardDir = "/EFI/debian/board";
 
     /// <summary>Seconds from QEMU's start to each stage of one cold boot of the known-good entry.</summary>
     /// <param name="Firmware">The firmware's per-boot line: SeaBIOS's banner, or OVMF starting the boot loader (shim).</param>
@@ -54,6 +58,84 @@ public static partial class BoardScenarios
         run.Observed["lockdown_modes"] = lockdownModes;
         AddTiming(run.Observed, timing);
         return run.Finish();
+    }
+
+    /// <summary>
+    /// Issue 15 (d): Fedora's layout on the Secure Boot board. The host moves grub.cfg and grubenv
+    /// onto the EFI system partition (<see cref="EspBoardDir"/>) and leaves links to them in
+    /// /boot/grub on ext4, as Fedora did before 34 (/boot/grub2/grubenv -&gt; ../efi/EFI/fedora/grubenv);
+    /// the ESP's EFI/debian/grub.cfg moves GRUB's prefix there, so load_env and save_env work on the
+    /// FAT file. Then the healthy-trial scenario runs: the agent in the guest writes through the
+    /// links (ESP mounted at /boot/efi), GRUB spends the try on the ESP, the commit lands there.
+    /// </summary>
+    public static async Task<ScenarioResult> EspGrubEnvSurvivesCommitAsync(QemuBoard board, Action<string> say)
+    {
+        var esp = board.Profile.Esp ?? throw board.Fail($"board {board.Profile.Name} has no EFI system partition");
+        MoveGrubFilesToEsp(board, esp);
+        say($"host: grub.cfg and grubenv moved to the ESP's {EspBoardDir}; /boot/grub holds links to ../efi{EspBoardDir}; vm_cmdline=appliance.esp={esp.GuestDevice}");
+
+        var commit = await HealthyTrialCommittedAsync(board, say).ConfigureAwait(false);
+
+        var run = new Run(UefiEspGrubEnv, board, say);
+        var env = board.GrubEnv.Read();
+        run.Expect(env.Get("saved_entry") == "trial" && env.Get("appliance_good") == "trial",
+            $"the ESP's grubenv should hold the commit: {env}");
+        var stat = ToolRunner.Run("debugfs", "-R", "stat /boot/grub/grubenv", board.Files.FsSpec).StdOut;
+        run.Expect(stat.Contains("Type: symlink", StringComparison.Ordinal), $"/boot/grub/grubenv on ext4 should still be a link: {stat}");
+        var names = ToolRunner.RunChecked("mdir", "-i", board.GrubEnv.EspImage!, "-a", "-b", "::" + EspBoardDir)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n[(n.LastIndexOf('/') + 1)..]).Order(StringComparer.Ordinal).ToArray();
+        run.Expect(names.SequenceEqual(["grub.cfg", "grubenv"], StringComparer.OrdinalIgnoreCase),
+            $"{EspBoardDir} should hold only grub.cfg and grubenv: {string.Join(' ', names)}");
+        run.Say($"host: the ESP's grubenv (read with mtools) says saved_entry=trial appliance_good=trial; {EspBoardDir} holds {string.Join(", ", names)}; ext4's grubenv is still a link");
+        foreach (var (key, value) in commit.Observed)
+        {
+            run.Observed[key] = value;
+        }
+
+        run.Observed["esp_files"] = string.Join(' ', names);
+        run.Observed["grubenv_on_esp_saved_entry"] = env.Get("saved_entry");
+        return run.Finish();
+    }
+
+    /// <summary>Board stopped: the ESP gets the board's grub.cfg and grubenv; ext4's /boot/grub links to them.</summary>
+    private static void MoveGrubFilesToEsp(QemuBoard board, EspPartition esp)
+    {
+        var image = string.Create(CultureInfo.InvariantCulture, $"{board.DiskPath}@@{esp.Offset}");
+        var work = Directory.CreateTempSubdirectory("appliance-esp-").FullName;
+        try
+        {
+            string Local(string name) => Path.Combine(work, name);
+            board.Files.DumpTo("/boot/grub/grub.cfg", Local("grub.cfg"));
+            board.Files.DumpTo("/boot/grub/grubenv", Local("grubenv"));
+            ToolRunner.RunChecked("mcopy", "-n", "-i", image, "::/EFI/debian/grub.cfg", Local("stub.cfg"));
+            // The stub runs with $root on the ESP (Debian's early config takes it from the prefix):
+            // the prefix moves to the board directory there before the search makes $root the ext4
+            // /boot, whose kernels the entries name. configfile, not source: normal mode would read
+            // $prefix/grub.cfg a second time (grub-core/kern/main.c runs `normal` after the early config).
+            var stub = File.ReadAllLines(Local("stub.cfg"))
+                .Where(l => !l.StartsWith("set prefix=", StringComparison.Ordinal) && !l.StartsWith("configfile ", StringComparison.Ordinal))
+                .SelectMany(l => l.StartsWith("search ", StringComparison.Ordinal) ? [$"set prefix=($root){EspBoardDir}", l] : new[] { l })
+                .Append("configfile $prefix/grub.cfg");
+            File.WriteAllLines(Local("stub.cfg"), stub);
+            ToolRunner.RunChecked("mmd", "-i", image, "::" + EspBoardDir);
+            ToolRunner.RunChecked("mcopy", "-i", image, Local("grub.cfg"), Local("grubenv"), "::" + EspBoardDir);
+            ToolRunner.RunChecked("mcopy", "-o", "-i", image, Local("stub.cfg"), "::/EFI/debian/grub.cfg");
+            File.WriteAllText(Local("debugfs.cmds"),
+                "rm /boot/grub/grubenv\n"
+                + $"symlink /boot/grub/grubenv ../efi{EspBoardDir}/grubenv\n"
+                + "rm /boot/grub/grub.cfg\n"
+                + $"symlink /boot/grub/grub.cfg ../efi{EspBoardDir}/grub.cfg\n"
+                + "mkdir /boot/efi\n");
+            ToolRunner.RunChecked("debugfs", "-w", "-f", Local("debugfs.cmds"), board.Files.FsSpec);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        board.GrubEnv.UseEsp(esp.Offset, EspBoardDir);
+        board.GrubEnv.Stage(new Dictionary<string, string?> { ["vm_cmdline"] = "appliance.esp=" + esp.GuestDevice });
     }
 
     /// <summary>
