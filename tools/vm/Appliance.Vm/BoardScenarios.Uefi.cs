@@ -13,6 +13,7 @@ public static partial class BoardScenarios
 {
     public const string UefiSecureBoot = "uefi-secure-boot";
     public const string UefiEspGrubEnv = "uefi-esp-grubenv";
+    public const string UefiUnsignedKernel = "uefi-unsigned-kernel";
 
     /// <summary>Where the ESP-grubenv scenario keeps the board's grub.cfg and grubenv on the ESP.</summary>
     public const string EspBoardDir = "/EFI/debian/board";
@@ -57,6 +58,52 @@ public static partial class BoardScenarios
         run.Observed["lockdown"] = selected;
         run.Observed["lockdown_modes"] = lockdownModes;
         AddTiming(run.Observed, timing);
+        return run.Finish();
+    }
+
+    /// <summary>
+    /// Secure Boot enforced, not only reported: the disk's own kernel with its Authenticode
+    /// signature taken off is put where the trial-missing entry looks (/boot/vmlinuz-missing) and
+    /// staged as the trial. GRUB spends the try, its `linux` asks shim to verify the kernel, shim
+    /// refuses it, and GRUB falls back to Appliance's known-good entry on the same firmware pass;
+    /// the unsigned kernel never runs.
+    /// </summary>
+    public static async Task<ScenarioResult> UnsignedKernelRefusedAsync(QemuBoard board, Action<string> say)
+    {
+        const string trial = "trial-missing";
+        const string kernel = "/boot/vmlinuz-missing";
+        var run = new Run(UefiUnsignedKernel, board, say);
+        run.Expect(board.Profile.Uefi is not null, $"board {board.Profile.Name} does not boot through UEFI");
+        var local = Path.Combine(Path.GetTempPath(), $"vmlinuz-unsigned-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            board.Files.DumpTo("/boot/vmlinuz", local);
+            var removed = PeImage.RemoveSignature(local);
+            board.Files.Put(kernel, local);
+            run.Say($"host: {kernel} = /boot/vmlinuz without its {removed}-byte Authenticode signature");
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+
+        run.Say($"host: {board.GrubEnv.StageTrial(trial, 3)}");
+        board.Start();
+        var try1 = await board.WaitForAsync(Markers.GrubTrialTry).ConfigureAwait(false);
+        run.Expect(try1.Text.Contains($"trial {trial}, 2 tries left", StringComparison.Ordinal), $"GRUB should spend a try on '{trial}': {try1.Text}");
+        var booting = await WaitBootAsync(board, trial).ConfigureAwait(false);
+        var fallingBack = await board.WaitForAsync(Markers.GrubFallingBack).ConfigureAwait(false);
+        var refusal = board.Lines().Where(l => l.Elapsed >= booting.Elapsed && l.Elapsed <= fallingBack.Elapsed && l.Text.Contains("error", StringComparison.OrdinalIgnoreCase))
+            .Select(l => l.Text).ToArray();
+        run.Expect(refusal.Any(t => t.Contains("signature", StringComparison.OrdinalIgnoreCase)),
+            $"GRUB should report the kernel's signature as bad before falling back: {string.Join(" | ", refusal)}");
+        var good = await WaitValidatedAsync(board, Good).ConfigureAwait(false);
+        await PowerOffAsync(board).ConfigureAwait(false);
+        run.Expect(good.Boot == 1, $"GRUB should fall back within the first firmware pass, not at boot {good.Boot}");
+        run.Expect(board.Count(Markers.Userspace(trial)) == 0, $"the unsigned kernel must never reach userspace");
+        run.Say($"boot {good.Boot}: GRUB: \"{string.Join(" | ", refusal)}\", then \"{fallingBack.Text}\"; known-good validated (rc {good.Rc})");
+        run.Observed["refusal"] = string.Join(" | ", refusal);
+        run.Observed["first_boot_entry"] = Good;
         return run.Finish();
     }
 

@@ -73,6 +73,7 @@ public static partial class BoardScenarios
         [VfatGrubEnv] = "Fedora's layout: /boot/grub2/grubenv links into a vfat EFI partition (second disk); three `appliance env set` in the guest succeed; the host reads the file back with mtools: 1024 bytes, grub-editenv lists the values, no temporary file left",
         [UefiSecureBoot] = "UEFI board only: OVMF with Secure Boot boots shim, signed GRUB and the signed kernel; the guest reads SecureBoot=1 from efivarfs and a locked-down kernel ([integrity] or [confidentiality]); known-good validates",
         [UefiEspGrubEnv] = "UEFI board only: Fedora's layout, grub.cfg and grubenv on the ESP with links from /boot/grub; the healthy trial is staged in the guest, counted by GRUB and committed, all on the FAT file, which the host reads back with mtools",
+        [UefiUnsignedKernel] = "UEFI board only: the disk's kernel without its signature, staged as a trial: shim refuses it when GRUB loads it, GRUB falls back to known-good on the same firmware pass",
         [KexecOopsPanicOnOops] = "a trial armed by the validator (which applies panic_on_oops=1) oopses during its checks (insmod appliance_oops, NULL pointer dereference): the rescue kernel rolls back; known-good's status names the oops",
     };
 
@@ -100,6 +101,7 @@ public static partial class BoardScenarios
         VfatGrubEnv => VfatGrubEnvAsync(board, say),
         UefiSecureBoot => SecureBootProvenAsync(board, say),
         UefiEspGrubEnv => EspGrubEnvSurvivesCommitAsync(board, say),
+        UefiUnsignedKernel => UnsignedKernelRefusedAsync(board, say),
         _ => throw new BoardException($"unknown scenario '{name}'; known: {string.Join(", ", Descriptions.Keys)}"),
     };
 
