@@ -81,6 +81,8 @@ ssh_state=off
 # UEFI board, whose grub.cfg says appliance.bootdev=/dev/vda2 (partition 1 is the ESP).
 bootdev=/dev/vda1
 esp=""
+# The entry the kexec-arm scenario arms (uefi-kexec-unsigned arms an unsigned kernel's entry).
+kexecentry=good
 for word in $(cat /proc/cmdline); do
   case "$word" in
     appliance.scenario=*) scenario=${word#appliance.scenario=} ;;
@@ -92,6 +94,7 @@ for word in $(cat /proc/cmdline); do
     appliance.net=1) net=1 ;;
     appliance.bootdev=*) bootdev=${word#appliance.bootdev=} ;;
     appliance.esp=*) esp=${word#appliance.esp=} ;;
+    appliance.kexecentry=*) kexecentry=${word#appliance.kexecentry=} ;;
   esac
 done
 # The rescue (crash) kernel is this same kernel and initramfs, loaded by
@@ -383,8 +386,8 @@ case "$scenario" in
   kexec-arm)
     # `appliance kexec arm` then `disarm`; the entry decides whether the
     # kernel has a crash reservation (crashkernel=) at all.
-    marker "kexec reserved=$(cat /sys/kernel/kexec_crash_size) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-    appliance --root / kexec arm good
+    marker "kexec reserved=$(cat /sys/kernel/kexec_crash_size) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) entry=$kexecentry"
+    appliance --root / kexec arm "$kexecentry"
     rc=$?
     marker "kexec arm rc=$rc crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
     if [ "$rc" = 0 ]; then

@@ -88,7 +88,7 @@ public static class KexecErrors
                 // With CONFIG_KEXEC_SIG_FORCE kimage_validate_signature returns the verifier's
                 // error (crypto/asymmetric_keys/verify_pefile.c, certs/system_keyring.c).
                 return new(KexecProblemKind.Unverified,
-                    $"{what} was refused ({ErrnoName(errno)}): {WhyUnverified(errno, kernel)}; the kernel enforces kexec signatures (CONFIG_KEXEC_SIG_FORCE, or lockdown from Secure Boot); {Unarmed(operation)}{HowToSign(kernel)}");
+                    $"{what} was refused ({ErrnoName(errno)}): {WhyUnverified(errno, kernel)}; {Enforcer(policy)}; {Unarmed(operation)}{HowToSign(kernel)}");
             case EADDRNOTAVAIL:
                 return operation == KexecOperation.LoadCrash
                     ? new(KexecProblemKind.Reservation,
@@ -129,6 +129,10 @@ public static class KexecErrors
         && policy.IsRoot
         && policy.LoadDisabled != true
         && policy.Lockdown is "integrity" or "confidentiality";
+
+    private static string Enforcer(KexecPolicy policy) => policy.Lockdown is "integrity" or "confidentiality"
+        ? $"the kernel is locked down ({policy.Lockdown}, usually because Secure Boot is on) and loads only kernels whose signature it verifies"
+        : "the kernel enforces kexec signatures (CONFIG_KEXEC_SIG_FORCE)";
 
     private static string Unarmed(KexecOperation operation) => operation == KexecOperation.LoadCrash
         ? "no crash kernel is loaded, so a panicking trial gets no kexec rescue (GRUB's try counter and the watchdog still cover it); "

@@ -15,6 +15,8 @@ public sealed class UefiSecureBootTests(ITestOutputHelper output)
 
         Assert.Equal("1", result.Observed["secureboot"]);
         Assert.Contains(result.Observed["lockdown"], new[] { "integrity", "confidentiality" });
+        Assert.Matches("^[0-9A-F]{4}$", result.Observed["boot_current"]);
+        Assert.Contains(result.Observed["boot_current"], result.Observed["boot_order"].Split(','));
         Assert.Equal(1, result.Boots);
     }
 }

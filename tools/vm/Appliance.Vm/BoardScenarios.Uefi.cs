@@ -56,6 +56,15 @@ public static partial class BoardScenarios
         run.Say($"boot {efi.Boot}: {timing}");
         run.Observed["secureboot"] = secureBoot;
         run.Observed["lockdown"] = selected;
+        // `status --json` reads the firmware's own boot choice from efivarfs (never writes it):
+        // OVMF booted the removable-media path through an option it made, so BootCurrent is set
+        // and listed in BootOrder.
+        var (bootCurrent, bootOrder) = FirmwareBoot(validated.Status.Json);
+        run.Expect(bootCurrent.Length == 4 && bootOrder.Contains(bootCurrent, StringComparer.Ordinal),
+            $"status --json should show BootCurrent among BootOrder (efivarfs): {validated.Status.Json}");
+        run.Say($"boot {efi.Boot}: status --json firmware: boot_current={bootCurrent} boot_order={string.Join(',', bootOrder)}");
+        run.Observed["boot_current"] = bootCurrent;
+        run.Observed["boot_order"] = string.Join(',', bootOrder);
         run.Observed["lockdown_modes"] = lockdownModes;
         AddTiming(run.Observed, timing);
         return run.Finish();
@@ -224,6 +233,19 @@ public static partial class BoardScenarios
         observed["firmware_s"] = timing.Firmware.ToString("F1", CultureInfo.InvariantCulture);
         observed["grub_s"] = timing.Grub.ToString("F1", CultureInfo.InvariantCulture);
         observed["userspace_s"] = timing.Userspace.ToString("F1", CultureInfo.InvariantCulture);
+    }
+
+    private static (string Current, string[] Order) FirmwareBoot(string statusJson)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(statusJson);
+        if (!doc.RootElement.TryGetProperty("firmware", out var firmware) || firmware.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return (string.Empty, []);
+        }
+
+        var current = firmware.GetProperty("boot_current").GetString() ?? string.Empty;
+        var order = firmware.GetProperty("boot_order").EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray();
+        return (current, order);
     }
 
     private static string EfiField(SerialLine efi, string name) =>

@@ -74,6 +74,8 @@ public static partial class BoardScenarios
         [UefiSecureBoot] = "UEFI board only: OVMF with Secure Boot boots shim, signed GRUB and the signed kernel; the guest reads SecureBoot=1 from efivarfs and a locked-down kernel ([integrity] or [confidentiality]); known-good validates",
         [UefiEspGrubEnv] = "UEFI board only: Fedora's layout, grub.cfg and grubenv on the ESP with links from /boot/grub; the healthy trial is staged in the guest, counted by GRUB and committed, all on the FAT file, which the host reads back with mtools",
         [UefiUnsignedKernel] = "UEFI board only: the disk's kernel without its signature, staged as a trial: shim refuses it when GRUB loads it, GRUB falls back to known-good on the same firmware pass",
+        [UefiKexecUnsigned] = "UEFI board only: `appliance kexec arm` of the disk's kernel without its signature, under lockdown: kexec_file_load refuses it (EPERM), the agent exits 78 naming the lockdown and the kernel; nothing is loaded",
+        [UefiEspPowerCutInCommit] = "UEFI board only: power-cut-in-commit with grubenv on the FAT ESP (Fedora's layout): grubenv read from the ESP parses the same with both tools; the machine ends committed",
         [KexecOopsPanicOnOops] = "a trial armed by the validator (which applies panic_on_oops=1) oopses during its checks (insmod appliance_oops, NULL pointer dereference): the rescue kernel rolls back; known-good's status names the oops",
     };
 
@@ -102,6 +104,8 @@ public static partial class BoardScenarios
         UefiSecureBoot => SecureBootProvenAsync(board, say),
         UefiEspGrubEnv => EspGrubEnvSurvivesCommitAsync(board, say),
         UefiUnsignedKernel => UnsignedKernelRefusedAsync(board, say),
+        UefiKexecUnsigned => KexecUnsignedRefusedAsync(board, say),
+        UefiEspPowerCutInCommit => EspPowerCutInCommitAsync(board, say),
         _ => throw new BoardException($"unknown scenario '{name}'; known: {string.Join(", ", Descriptions.Keys)}"),
     };
 

@@ -124,6 +124,22 @@ public sealed class KexecErrorsTests
     }
 
     [Fact]
+    public void Explain_EnodataUnderLockdown_NamesTheLockdown()
+    {
+        // Seen on Debian's 6.1 kernel under Secure Boot: an unsigned bzImage gets ENODATA, not EPERM.
+        var problem = Explain(Errno.ENODATA, policy: new KexecPolicy("integrity", false, IsRoot: true));
+
+        Assert.Equal(KexecProblemKind.Unverified, problem.Kind);
+        Assert.Contains("/boot/vmlinuz carries no signature; the kernel is locked down (integrity", problem.Message);
+    }
+
+    [Fact]
+    public void Explain_SignatureErrnoWithoutLockdown_NamesSignatureEnforcement()
+    {
+        Assert.Contains("CONFIG_KEXEC_SIG_FORCE", Explain(Errno.EKEYREJECTED).Message);
+    }
+
+    [Fact]
     public void Explain_SignatureRefusalOfASoftLoad_SaysNothingOfTheCrashKernel()
     {
         var problem = Explain(Errno.EKEYREJECTED, KexecOperation.LoadSoft);
