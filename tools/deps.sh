@@ -28,7 +28,23 @@ packages=(
   # qemu-img makes each run's qcow2 overlay, flock locks the image cache (util-linux), jq reads board.json,
   # apt-get download fetches the extra kernels, scp/ssh drive the guest
   mmdebstrap qemu-utils util-linux apt jq
+  # the UEFI + Secure Boot board (boards/qemu-x86_64-uefi): OVMF's Secure Boot code and the
+  # variable store with Microsoft's keys enrolled (so Debian's shim, signed by Microsoft, boots)
+  ovmf
 )
+
+# The UEFI board's boot chain, Debian's signed shim, MokManager and GRUB: downloaded, never
+# installed on the host (their postinst runs grub-install here). tools/vm/build-image.sh
+# --uefi unpacks them with dpkg-deb -x; it also downloads them itself when they are missing.
+fetch_efi_debs() {
+  local cache=${APPLIANCE_EFI_DEBS:-/var/cache/appliance/efi-debs} pkg
+  mkdir -p "$cache"
+  for pkg in shim-signed shim-helpers-amd64-signed grub-efi-amd64-signed; do
+    ls "$cache/${pkg}_"*.deb >/dev/null 2>&1 && continue
+    echo "deps: apt-get download $pkg into $cache"
+    (cd "$cache" && apt-get download "$pkg")
+  done
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -39,6 +55,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#packages[@]} packages present"
+  fetch_efi_debs
   exit 0
 fi
 
@@ -52,3 +69,4 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fetch_efi_debs

@@ -10,4 +10,8 @@ internal static class Boards
 
     public static QemuBoard Create(string runName, ITestOutputHelper output) =>
         QemuBoard.Create(runName, onLine: line => output.WriteLine(line.ToString()));
+
+    /// <summary>The UEFI + Secure Boot board (boards/qemu-x86_64-uefi; image from `tools/vm/build-image.sh --uefi`).</summary>
+    public static QemuBoard CreateUefi(string runName, ITestOutputHelper output) =>
+        QemuBoard.Create("uefi-" + runName, RepoLayout.Discover(RepoLayout.UefiBoard), line => output.WriteLine(line.ToString()));
 }

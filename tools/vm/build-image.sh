@@ -4,7 +4,14 @@
 # ext4 /boot holding the Debian kernel, the initramfs, grub.cfg and grubenv,
 # with GRUB 2.06 i386-pc boot.img/core.img written in front of it.
 #
-# Usage: tools/vm/build-image.sh [OUTDIR]     (default: artifacts/vm)
+# With --uefi it builds the UEFI + Secure Boot variant (boards/qemu-x86_64-uefi):
+# a GPT disk whose partition 1 (at 1 MiB) is the EFI system partition holding
+# Debian's signed shim, MokManager and signed GRUB in EFI/BOOT plus a small
+# EFI/debian/grub.cfg, and whose partition 2 is the same ext4 /boot (entries use
+# `linux`/`initrd`, which EFI GRUB has, instead of `linux16`/`initrd16`).
+#
+# Usage: tools/vm/build-image.sh [--uefi] [OUTDIR]
+#        (default OUTDIR: artifacts/vm, with --uefi artifacts/vm/qemu-x86_64-uefi)
 # Env:   APPLIANCE_BIN overrides artifacts/bin/appliance
 #        KERNEL_VERSION overrides the newest /boot/vmlinuz-*-amd64
 #
@@ -14,7 +21,16 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out=${1:-$repo/artifacts/vm}
+firmware=bios
+if [ "${1:-}" = --uefi ]; then
+  firmware=uefi
+  shift
+fi
+if [ "$firmware" = uefi ]; then
+  out=${1:-$repo/artifacts/vm/qemu-x86_64-uefi}
+else
+  out=${1:-$repo/artifacts/vm}
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -59,6 +75,8 @@ appliance=${APPLIANCE_BIN:-$repo/artifacts/bin/appliance}
 # vfat + nls_*: the EFI-partition grubenv scenario mounts a FAT disk; vfat asks for the NLS tables of
 # its default codepage=437 and iocharset (CONFIG_FAT_DEFAULT_CODEPAGE / _IOCHARSET, fs/fat/inode.c).
 modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog e1000 i2c-stub i2c-dev vfat nls_cp437 nls_ascii nls_utf8"
+# efivarfs (a module in Debian's kernel, CONFIG_EFIVAR_FS=m): init.sh reads the SecureBoot variable.
+[ "$firmware" = uefi ] && modules="$modules efivarfs"
 
 # System.Device.Gpio loads libgpiod at run time (dlopen of "libgpiod.so.2"), so ldd of the
 # binary does not list it; Debian's libgpiod2 ships it.
@@ -140,18 +158,49 @@ if [ ! -s "$ssh_dir/id_ed25519" ]; then
 fi
 chmod 0600 "$ssh_dir/id_ed25519" "$ssh_dir/dropbear_ed25519_host_key"
 
+# UEFI: Debian's signed shim (shim-signed), MokManager (shim-helpers-amd64-signed) and
+# signed GRUB (grub-efi-amd64-signed), taken with apt-get download + dpkg-deb -x into a
+# cache outside the clone. They are never installed on the host: their postinst runs
+# grub-install there.
+efi_inputs=()
+if [ "$firmware" = uefi ]; then
+  need mkfs.vfat dosfstools
+  need mcopy mtools
+  need mmd mtools
+  efi_cache=${APPLIANCE_EFI_DEBS:-/var/cache/appliance/efi-debs}
+  mkdir -p "$efi_cache"
+  for pkg in shim-signed shim-helpers-amd64-signed grub-efi-amd64-signed; do
+    ls "$efi_cache/${pkg}_"*.deb >/dev/null 2>&1 ||
+      (cd "$efi_cache" && apt-get download "$pkg" >/dev/null 2>"$efi_cache/apt-get.log") ||
+      { echo "build-image: 'apt-get download $pkg' failed (see $efi_cache/apt-get.log; tools/deps.sh fetches it)" >&2; exit 1; }
+  done
+  efi_root=$efi_cache/root
+  shim=$efi_root/usr/lib/shim/shimx64.efi.signed
+  mokmanager=$efi_root/usr/lib/shim/mmx64.efi.signed
+  grub_efi=$efi_root/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
+  if [ ! -f "$shim" ] || [ ! -f "$mokmanager" ] || [ ! -f "$grub_efi" ]; then
+    rm -rf "$efi_root"
+    for deb in "$efi_cache/"*.deb; do dpkg-deb -x "$deb" "$efi_root"; done
+  fi
+  for f in "$shim" "$mokmanager" "$grub_efi"; do
+    [ -f "$f" ] || { echo "build-image: $f missing after dpkg-deb -x (see $efi_cache)" >&2; exit 1; }
+  done
+  efi_inputs=("$shim" "$mokmanager" "$grub_efi")
+fi
+
 # Everything that shapes the image; any change triggers a rebuild.
 stamp=$(
   {
     for f in "$0" "$here/init.sh" "$here/grub.cfg.in" "$here/app-check.sh" "$here/appliance.conf" \
-      "$repo/grub/01_appliance" "$repo/grub/appliance.cfg" "$kernel" "$busybox" "$appliance" "$libgpiod" /usr/lib/grub/i386-pc/boot.img; do
+      "$repo/grub/01_appliance" "$repo/grub/appliance.cfg" "$kernel" "$busybox" "$appliance" "$libgpiod" /usr/lib/grub/i386-pc/boot.img \
+      ${efi_inputs[@]+"${efi_inputs[@]}"}; do
       sha256sum < "$f"
     done
     for m in $module_list; do echo "$m"; sha256sum < "$moddir/$m"; done
     if [ "$gpiosim" = yes ]; then sha256sum < "$gpiosim_dir/gpio-sim.ko"; sha256sum < "$gpiosim_dir/irq_sim.ko"; fi
     if [ "$oops" = yes ]; then sha256sum < "$oops_dir/appliance_oops.ko"; fi
     for f in "$ssh_dir/debs/"*.deb "$ssh_dir/dropbear_ed25519_host_key" "$ssh_dir/id_ed25519.pub"; do sha256sum < "$f"; done
-    echo "$modules | $grub_modules | $kver"
+    echo "$modules | $grub_modules | $kver | $firmware"
     grub-mkimage --version
   } | sha256sum | cut -d' ' -f1
 )
@@ -252,6 +301,15 @@ grep -q '^### BEGIN grub/appliance.cfg' "$work/01_appliance.out" ||
 # no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer test
 # (arch/x86/kernel/apic/io_apic.c, timer_irq_works) can miss its ticks and panic
 # "IO-APIC + timer doesn't work"; seen with two boards and an image build at once.
+# UEFI: EFI GRUB has no linux16/initrd16 (they are i386-pc only, grub-core/loader/i386/pc/linux.c);
+# its `linux` verifies the kernel through shim under Secure Boot. The ext4 /boot is the
+# second partition there, which init.sh learns from appliance.bootdev=.
+cmdline='console=ttyS0,115200 panic=5 quiet no_timer_check ${vm_cmdline}'
+efi_cfg_edit=()
+if [ "$firmware" = uefi ]; then
+  cmdline='console=ttyS0,115200 panic=5 quiet no_timer_check appliance.bootdev=/dev/vda2 ${vm_cmdline}'
+  efi_cfg_edit=(-e 's/^\([[:space:]]*\)linux16 /\1linux /' -e 's/^\([[:space:]]*\)initrd16 /\1initrd /')
+fi
 awk -v dropin="$work/01_appliance.out" '
   $0 == "@APPLIANCE_DROPIN@" { while ((getline line < dropin) > 0) print line; found = 1; next }
   { print }
@@ -260,36 +318,74 @@ awk -v dropin="$work/01_appliance.out" '
   sed -e "s#@KERNEL@#/boot/vmlinuz#g" \
       -e "s#@REBUILT_KERNEL@#/boot/vmlinuz-rebuilt#g" \
       -e "s#@INITRD@#/boot/initrd.img#g" \
-      -e "s#@CMDLINE@#console=ttyS0,115200 panic=5 quiet no_timer_check \${vm_cmdline}#g" > "$bootfs/boot/grub/grub.cfg"
+      -e "s#@CMDLINE@#$cmdline#g" ${efi_cfg_edit[@]+"${efi_cfg_edit[@]}"} > "$bootfs/boot/grub/grub.cfg"
 grub-script-check "$bootfs/boot/grub/grub.cfg" ||
   { echo "build-image: grub-script-check rejects the generated grub.cfg" >&2; exit 1; }
 grub-editenv "$bootfs/boot/grub/grubenv" create
 
-# ---- GRUB core.img ----
-# Runs before grub.cfg: switch GRUB to the serial port so everything it says
-# reaches the host (QEMU -nographic shows no VGA).
-cat > "$work/early.cfg" <<'CFG'
+if [ "$firmware" = uefi ]; then
+  # ---- GPT disk: EFI system partition + ext4 /boot ----
+  # Debian's signed GRUB carries an early config (debian/build-efi-images in Debian's grub2)
+  # that sources $prefix/grub.cfg, its prefix being /EFI/debian on the device it was loaded
+  # from; that file (as grub-install writes it on Debian) finds /boot by UUID and reads the
+  # board's grub.cfg with the prefix moved there, so grub/appliance.cfg's ${prefix}/grubenv
+  # is /boot/grub/grubenv on ext4. GRUB talks on the serial port (QEMU -nographic).
+  esp_mib=32
+  part_mib=96
+  boot_offset=$(((1 + esp_mib) * 1048576))
+  boot_uuid=$(cat /proc/sys/kernel/random/uuid)
+  cat > "$work/esp-grub.cfg" <<CFG
+serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+search --no-floppy --fs-uuid --set=root $boot_uuid
+set prefix=(\$root)/boot/grub
+configfile \$prefix/grub.cfg
+CFG
+  disk=$work/disk.img
+  # One MiB more at the end for the backup GPT (33 sectors).
+  truncate -s $((1 + esp_mib + part_mib + 1))M "$disk"
+  printf 'label: gpt\nstart=2048, size=%d, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="EFI system partition"\nstart=%d, size=%d, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="boot"\n' \
+    $((esp_mib * 2048)) $(((1 + esp_mib) * 2048)) $((part_mib * 2048)) | sfdisk --quiet "$disk"
+  esp=$work/esp.img
+  mkfs.vfat -C -n ESP "$esp" $((esp_mib * 1024)) >/dev/null
+  # A fresh OVMF variable store has no boot entry, so OVMF boots the removable-media path
+  # \EFI\BOOT\BOOTX64.EFI (UEFI 2.9 specification, 3.5.1.1 "Removable Media Boot Behavior"); shim loads grubx64.efi and mmx64.efi from its own directory.
+  mmd -i "$esp" ::/EFI ::/EFI/BOOT ::/EFI/debian
+  mcopy -i "$esp" "$shim" ::/EFI/BOOT/BOOTX64.EFI
+  mcopy -i "$esp" "$grub_efi" ::/EFI/BOOT/grubx64.efi
+  mcopy -i "$esp" "$mokmanager" ::/EFI/BOOT/mmx64.efi
+  mcopy -i "$esp" "$work/esp-grub.cfg" ::/EFI/debian/grub.cfg
+  dd if="$esp" of="$disk" bs=1M seek=1 conv=notrunc status=none
+  mkfs.ext4 -q -F -b 4096 -L appliance-boot -U "$boot_uuid" -E offset=$boot_offset,root_owner=0:0 -d "$bootfs" "$disk" "${part_mib}M"
+  cp "$work/esp-grub.cfg" "$out/esp-grub.cfg"
+else
+  # ---- GRUB core.img ----
+  # Runs before grub.cfg: switch GRUB to the serial port so everything it says
+  # reaches the host (QEMU -nographic shows no VGA).
+  cat > "$work/early.cfg" <<'CFG'
 serial --unit=0 --speed=115200
 terminal_input serial
 terminal_output serial
 CFG
-grub-mkimage -O i386-pc -p '(hd0,msdos1)/boot/grub' -c "$work/early.cfg" -o "$work/core.img" $grub_modules
-core_size=$(stat -c %s "$work/core.img")
-# core.img lives in sectors 1..2047, before the partition at 1 MiB.
-[ "$core_size" -le $((2047 * 512)) ] || { echo "build-image: core.img is $core_size bytes, too big for the 1 MiB gap" >&2; exit 1; }
+  grub-mkimage -O i386-pc -p '(hd0,msdos1)/boot/grub' -c "$work/early.cfg" -o "$work/core.img" $grub_modules
+  core_size=$(stat -c %s "$work/core.img")
+  # core.img lives in sectors 1..2047, before the partition at 1 MiB.
+  [ "$core_size" -le $((2047 * 512)) ] || { echo "build-image: core.img is $core_size bytes, too big for the 1 MiB gap" >&2; exit 1; }
 
-# ---- disk ----
-part_mib=96
-disk=$work/disk.img
-truncate -s $((1 + part_mib))M "$disk"
-printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk --quiet "$disk"
-# -b 4096 so grubenv (1024 bytes) sits in one block the harness can patch in
-# place; -E offset writes the file system into the partition of the plain file.
-mkfs.ext4 -q -F -b 4096 -L appliance-boot -E offset=1048576,root_owner=0:0 -d "$bootfs" "$disk" "${part_mib}M"
-# boot.img: only the first 440 bytes, so the partition table (from 446) and
-# disk signature (440) written by sfdisk survive.
-dd if=/usr/lib/grub/i386-pc/boot.img of="$disk" bs=440 count=1 conv=notrunc status=none
-dd if="$work/core.img" of="$disk" bs=512 seek=1 conv=notrunc status=none
+  # ---- disk ----
+  part_mib=96
+  disk=$work/disk.img
+  truncate -s $((1 + part_mib))M "$disk"
+  printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk --quiet "$disk"
+  # -b 4096 so grubenv (1024 bytes) sits in one block the harness can patch in
+  # place; -E offset writes the file system into the partition of the plain file.
+  mkfs.ext4 -q -F -b 4096 -L appliance-boot -E offset=1048576,root_owner=0:0 -d "$bootfs" "$disk" "${part_mib}M"
+  # boot.img: only the first 440 bytes, so the partition table (from 446) and
+  # disk signature (440) written by sfdisk survive.
+  dd if=/usr/lib/grub/i386-pc/boot.img of="$disk" bs=440 count=1 conv=notrunc status=none
+  dd if="$work/core.img" of="$disk" bs=512 seek=1 conv=notrunc status=none
+fi
 
 mv "$disk" "$out/disk.img"
 cp "$bootfs/boot/grub/grub.cfg" "$out/grub.cfg"

@@ -22,6 +22,7 @@ finish() {
   # the controller (Ansible) can reach it; it goes down when told over SSH.
   if [ "$1" = poweroff ] && [ "$net" = 1 ] && [ "$staying" = no ]; then stay_up; fi
   sync
+  umount /boot/efi 2>/dev/null
   umount /var/lib/appliance 2>/dev/null
   umount /boot 2>/dev/null
   umount /sysroot 2>/dev/null
@@ -77,6 +78,12 @@ wdt=pets
 net=0
 staying=no
 ssh_state=off
+# The ext4 /boot partition: the first on the BIOS board (msdos label), the second on the
+# UEFI board, whose grub.cfg says appliance.bootdev=/dev/vda2 (partition 1 is the ESP).
+bootdev=/dev/vda1
+esp=""
+# The entry the kexec-arm scenario arms (uefi-kexec-unsigned arms an unsigned kernel's entry).
+kexecentry=good
 for word in $(cat /proc/cmdline); do
   case "$word" in
     appliance.scenario=*) scenario=${word#appliance.scenario=} ;;
@@ -87,6 +94,9 @@ for word in $(cat /proc/cmdline); do
     appliance.wdt=*) wdt=${word#appliance.wdt=} ;;
     appliance.rescue=1) rescue=yes ;;
     appliance.net=1) net=1 ;;
+    appliance.bootdev=*) bootdev=${word#appliance.bootdev=} ;;
+    appliance.esp=*) esp=${word#appliance.esp=} ;;
+    appliance.kexecentry=*) kexecentry=${word#appliance.kexecentry=} ;;
   esac
 done
 # The rescue (crash) kernel is this same kernel and initramfs, loaded by
@@ -115,9 +125,9 @@ modprobe ext4 || fail "modprobe ext4"
 modprobe i6300esb || fail "modprobe i6300esb"
 
 tries=0
-while [ ! -b /dev/vda1 ]; do
+while [ ! -b "$bootdev" ]; do
   tries=$((tries + 1))
-  [ "$tries" -gt 50 ] && fail "no /dev/vda1"
+  [ "$tries" -gt 50 ] && fail "no $bootdev"
   sleep 0.1
 done
 # The partition is laid out like a root file system holding /boot (GRUB's
@@ -128,11 +138,36 @@ done
 mkdir -p /sysroot /boot
 mode=ro
 case "$scenario" in (validate|kexec-arm|watchdog) mode=rw ;; esac
-mount -t ext4 -o "$mode" /dev/vda1 /sysroot || fail "mount /dev/vda1 $mode"
+mount -t ext4 -o "$mode" "$bootdev" /sysroot || fail "mount $bootdev $mode"
 mount --bind /sysroot/boot /boot || fail "bind /sysroot/boot"
 if [ "$mode" = rw ]; then
   mkdir -p /sysroot/var/lib/appliance || fail "mkdir /sysroot/var/lib/appliance"
   mount --bind /sysroot/var/lib/appliance /var/lib/appliance || fail "bind /var/lib/appliance"
+fi
+# Fedora's layout (the UEFI board's ESP-grubenv scenario puts appliance.esp=/dev/vda1 in
+# grubenv's vm_cmdline): /boot/grub/grubenv and grub.cfg are links into the EFI system
+# partition, mounted at /boot/efi with the same mode as /boot.
+if [ -n "$esp" ]; then
+  for m in vfat nls_cp437 nls_ascii nls_utf8; do modprobe "$m" || fail "modprobe $m"; done
+  mount -t vfat -o "$mode" "$esp" /boot/efi || fail "mount -t vfat $esp /boot/efi $mode"
+  marker "esp mounted $esp mode=$mode grubenv=$(readlink /boot/grub/grubenv)"
+fi
+
+# Booted through UEFI (the kernel's EFI stub made /sys/firmware/efi): say whether Secure Boot
+# is on, from the SecureBoot variable (EFI global variable GUID 8be4df61-...; efivarfs prefixes
+# each value with 4 bytes of attributes, so the last byte is the value, 1 = enabled), and
+# which lockdown mode the kernel chose (the selected one is in brackets; Debian's kernel
+# locks down to integrity under Secure Boot, CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT).
+if [ -d /sys/firmware/efi ]; then
+  modprobe efivarfs
+  mount -t efivarfs efivarfs /sys/firmware/efi/efivars
+  mount -t securityfs securityfs /sys/kernel/security
+  sb=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
+  secureboot=missing
+  [ -r "$sb" ] && secureboot=$(od -An -tu1 "$sb" | tr -s ' ' '\n' | grep . | tail -n 1)
+  lockdown=missing
+  [ -r /sys/kernel/security/lockdown ] && lockdown=$(tr ' ' ',' < /sys/kernel/security/lockdown)
+  marker "efi secureboot=$secureboot lockdown=$lockdown"
 fi
 
 marker "userspace entry=$entry scenario=$scenario uptime=$(cut -d' ' -f1 /proc/uptime)"
@@ -357,8 +392,8 @@ case "$scenario" in
   kexec-arm)
     # `appliance kexec arm` then `disarm`; the entry decides whether the
     # kernel has a crash reservation (crashkernel=) at all.
-    marker "kexec reserved=$(cat /sys/kernel/kexec_crash_size) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-    appliance --root / kexec arm good
+    marker "kexec reserved=$(cat /sys/kernel/kexec_crash_size) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) entry=$kexecentry"
+    appliance --root / kexec arm "$kexecentry"
     rc=$?
     marker "kexec arm rc=$rc crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
     if [ "$rc" = 0 ]; then

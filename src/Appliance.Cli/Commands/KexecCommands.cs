@@ -187,11 +187,13 @@ public static class KexecCommands
         KexecProblemKind.Reservation => ExitCodes.Config,
         KexecProblemKind.Unsupported => ExitCodes.Config,
         KexecProblemKind.Forbidden => ExitCodes.NoPermission,
+        // Which kernels carry a signature the running kernel trusts is the machine's
+        // configuration, as a missing crash reservation is: retrying as another user cannot help.
+        KexecProblemKind.Unverified => ExitCodes.Config,
         KexecProblemKind.BadImage => ExitCodes.DataError,
         KexecProblemKind.Busy => ExitCodes.TempFail,
         _ => ExitCodes.OsError,
     };
-
 
     internal static KexecService Service(CliContext context, ParseResult parsed)
     {

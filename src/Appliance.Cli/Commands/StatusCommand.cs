@@ -20,7 +20,8 @@ public static class StatusCommand
     public static int Print(CliContext context, Appliance.Linux.Boot.TrialService trials, bool json)
     {
         var state = trials.State();
-        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All()) with { Quarantined = trials.QuarantinedOrWarn(), Stability = trials.OpenStabilityWindow(), LastDrill = trials.LastDrill() };
+        var report = StatusReport.From(state, trials.RunningEntryPath(state), trials.Journal.All())
+            with { Quarantined = trials.QuarantinedOrWarn(), Stability = trials.OpenStabilityWindow(), LastDrill = trials.LastDrill(), Firmware = Appliance.Linux.Kernel.EfiBootVariablesReader.Read(trials.Root) };
         if (json)
         {
             context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.StatusReport));
@@ -54,6 +55,15 @@ public static class StatusCommand
         foreach (var kernel in report.Quarantined)
         {
             o.WriteLine($"QUARANTINED: {kernel.Describe()}; 'appliance upgrade forget {kernel.Release}' clears it");
+        }
+
+        if (report.Firmware is { } firmware)
+        {
+            o.WriteLine($"firmware:    BootCurrent {firmware.BootCurrent ?? "(unset)"}, BootNext {firmware.BootNext ?? "(unset)"}, BootOrder {(firmware.BootOrder.Count == 0 ? "(empty)" : string.Join(',', firmware.BootOrder))}");
+            foreach (string problem in firmware.Problems)
+            {
+                context.Error.WriteLine($"appliance: warning: {problem}");
+            }
         }
 
         if (report.Boots.Count > 0)

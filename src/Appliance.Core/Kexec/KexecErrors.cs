@@ -24,8 +24,15 @@ public enum KexecProblemKind
     /// <summary>No crash reservation, or one too small for the images (EADDRNOTAVAIL, ENOMEM on a crash load).</summary>
     Reservation,
 
-    /// <summary>Not allowed: no CAP_SYS_BOOT, kexec_load_disabled, lockdown or signature policy.</summary>
+    /// <summary>Not allowed: no CAP_SYS_BOOT, kexec_load_disabled, or an LSM.</summary>
     Forbidden,
+
+    /// <summary>
+    /// The kernel could not verify the image's signature and its policy (lockdown from Secure
+    /// Boot, or CONFIG_KEXEC_SIG_FORCE) demands one: a fact of the machine's configuration
+    /// (which kernels are signed by which keys), not of the caller's rights.
+    /// </summary>
+    Unverified,
 
     /// <summary>The kernel cannot load this image (ENOEXEC, EFBIG) or rejected the request (EINVAL).</summary>
     BadImage,
@@ -69,11 +76,19 @@ public static class KexecErrors
 
         switch (errno)
         {
+            case EPERM when IsSignatureRefusal(operation, policy):
+                // kernel/kexec_file.c kimage_validate_signature: when the image's signature does
+                // not verify and the kernel is locked down (security_locked_down(LOCKDOWN_KEXEC)),
+                // the load fails with EPERM, not with the verifier's own error.
+                return new(KexecProblemKind.Unverified,
+                    $"{what} was refused (EPERM): the kernel is locked down ({policy.Lockdown}, usually because Secure Boot is on) and could not verify {kernel}'s signature; {Unarmed(operation)}{HowToSign(kernel)}");
             case EPERM:
                 return new(KexecProblemKind.Forbidden, $"{what} was refused (EPERM): {WhyForbidden(policy)}");
             case EKEYREJECTED or ENOKEY or ENODATA or EBADMSG:
-                return new(KexecProblemKind.Forbidden,
-                    $"{what} was refused: the kernel's signature policy rejected the image ({describe(errno)}); with kexec signature enforcement (CONFIG_KEXEC_SIG_FORCE, or lockdown from Secure Boot) only kernels signed by a key in the kernel's keyrings load; sign {kernel} or boot with lockdown off");
+                // With CONFIG_KEXEC_SIG_FORCE kimage_validate_signature returns the verifier's
+                // error (crypto/asymmetric_keys/verify_pefile.c, certs/system_keyring.c).
+                return new(KexecProblemKind.Unverified,
+                    $"{what} was refused ({ErrnoName(errno)}): {WhyUnverified(errno, kernel)}; {Enforcer(policy)}; {Unarmed(operation)}{HowToSign(kernel)}");
             case EADDRNOTAVAIL:
                 return operation == KexecOperation.LoadCrash
                     ? new(KexecProblemKind.Reservation,
@@ -104,6 +119,45 @@ public static class KexecErrors
         }
     }
 
+    /// <summary>
+    /// EPERM from a load is the signature check when the caller is root, kexec is not disabled
+    /// and the kernel is locked down: kexec_load_permitted() (kernel/kexec_core.c) was passed, so
+    /// what is left is kimage_validate_signature().
+    /// </summary>
+    private static bool IsSignatureRefusal(KexecOperation operation, KexecPolicy policy) =>
+        operation is KexecOperation.LoadCrash or KexecOperation.LoadSoft
+        && policy.IsRoot
+        && policy.LoadDisabled != true
+        && policy.Lockdown is "integrity" or "confidentiality";
+
+    private static string Enforcer(KexecPolicy policy) => policy.Lockdown is "integrity" or "confidentiality"
+        ? $"the kernel is locked down ({policy.Lockdown}, usually because Secure Boot is on) and loads only kernels whose signature it verifies"
+        : "the kernel enforces kexec signatures (CONFIG_KEXEC_SIG_FORCE)";
+
+    private static string Unarmed(KexecOperation operation) => operation == KexecOperation.LoadCrash
+        ? "no crash kernel is loaded, so a panicking trial gets no kexec rescue (GRUB's try counter and the watchdog still cover it); "
+        : "";
+
+    private static string HowToSign(string kernel) =>
+        $"load a kernel signed by a key the running kernel trusts (the distribution's signed linux-image package, or a key enrolled with 'mokutil --import'), or check {kernel} with 'sbverify --list'";
+
+    private static string WhyUnverified(int errno, string kernel) => errno switch
+    {
+        ENODATA => $"{kernel} carries no signature",
+        ENOKEY => $"{kernel} is signed by a key that is not in the kernel's keyrings",
+        EKEYREJECTED => $"{kernel}'s signature was rejected (a blacklisted key or hash, or a signature that does not match the image)",
+        _ => $"{kernel}'s signature is malformed",
+    };
+
+    private static string ErrnoName(int errno) => errno switch
+    {
+        ENODATA => "ENODATA",
+        ENOKEY => "ENOKEY",
+        EKEYREJECTED => "EKEYREJECTED",
+        EBADMSG => "EBADMSG",
+        _ => $"errno {errno}",
+    };
+
     /// <summary>The EPERM causes, most specific first: kexec_load_permitted() checks CAP_SYS_BOOT and kexec_load_disabled, kimage_validate_signature() lockdown.</summary>
     private static string WhyForbidden(KexecPolicy policy)
     {
@@ -115,11 +169,6 @@ public static class KexecErrors
         if (policy.LoadDisabled == true)
         {
             return "/proc/sys/kernel/kexec_load_disabled is 1, which stays set until the next boot; find what sets it (a sysctl.d file or a hardening service) and remove that";
-        }
-
-        if (policy.Lockdown is "integrity" or "confidentiality")
-        {
-            return $"the kernel is locked down ({policy.Lockdown}, usually because of Secure Boot), which lets kexec load only signed kernels; sign the kernel with a key in the kernel's keyrings, or turn lockdown off";
         }
 
         return "the kernel's kexec policy does not allow it (CAP_SYS_BOOT, kexec_load_disabled, kexec_load_limit_panic or an LSM); see 'dmesg | grep -i kexec'";

@@ -51,6 +51,10 @@ public sealed record StatusReport
     [JsonPropertyName("last_drill")]
     public PanicDrill? LastDrill { get; init; }
 
+    /// <summary>The UEFI firmware's BootCurrent, BootNext and BootOrder; null on a machine without efivarfs (BIOS).</summary>
+    [JsonPropertyName("firmware")]
+    public Firmware.FirmwareBootReport? Firmware { get; init; }
+
     public const int BootsShown = 10;
 
     public static StatusReport From(TrialState state, string? running, IReadOnlyList<BootRecord> records)

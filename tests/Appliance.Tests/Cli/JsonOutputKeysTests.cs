@@ -34,8 +34,8 @@ public sealed partial class JsonOutputKeysTests : IDisposable
     /// <summary>Paths each output must reach, so a record left null or empty does not pass the walk unseen.</summary>
     private static readonly Dictionary<string, string[]> MustReach = new()
     {
-        ["status"] = ["$.last_trial.tries_left", "$.boots[].failing_checks[].name", "$.running_entry"],
-        ["upgrade status"] = ["$.last_trial.boot_id", "$.known_good"],
+        ["status"] = ["$.last_trial.tries_left", "$.boots[].failing_checks[].name", "$.running_entry", "$.firmware.boot_next", "$.firmware.boot_order[]", "$.firmware.problems[]"],
+        ["upgrade status"] = ["$.last_trial.boot_id", "$.known_good", "$.firmware.boot_current"],
         ["upgrade stage"] = ["$.tries_left", "$.boots[].boot_id"],
         ["check"] = ["$.checks[].exit_code", "$.checks[].duration_ms"],
         ["entries"] = ["$.entries[].conditional"],
@@ -145,6 +145,7 @@ public sealed partial class JsonOutputKeysTests : IDisposable
         FakeTrees.AddWatchdog(_tree.Dir, 0, "i6300ESB timer", bootstatus: 32, options: 0x8180);
         WriteWatchdogRecords();
         WriteKexecRecords();
+        WriteEfiVariables();
 
         (string Name, string[] Arguments)[] commands =
         [
@@ -187,6 +188,15 @@ public sealed partial class JsonOutputKeysTests : IDisposable
             Board = "qemu-x86_64",
             Targets = [new PetTargetState { Name = "/dev/watchdog0", Kind = "device", TimeoutSeconds = 10, LastError = "EIO" }],
         });
+    }
+
+    /// <summary>A UEFI machine's BootCurrent, BootNext and BootOrder (efivarfs: 4 attribute bytes, then UINT16s), and a truncated BootNext-like file so problems is not empty.</summary>
+    private void WriteEfiVariables()
+    {
+        string dir = _tree.Dir.Subdirectory(Appliance.Linux.Kernel.EfiBootVariablesReader.EfivarsDirectory);
+        File.WriteAllBytes(Path.Combine(dir, Appliance.Core.Firmware.EfiBootVariables.FileName("BootCurrent")), [7, 0, 0, 0, 1, 0]);
+        File.WriteAllBytes(Path.Combine(dir, Appliance.Core.Firmware.EfiBootVariables.FileName("BootNext")), [7, 0, 0]);
+        File.WriteAllBytes(Path.Combine(dir, Appliance.Core.Firmware.EfiBootVariables.FileName("BootOrder")), [7, 0, 0, 0, 1, 0, 2, 0]);
     }
 
     private void WriteKexecRecords()

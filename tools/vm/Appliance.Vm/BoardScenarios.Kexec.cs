@@ -93,7 +93,7 @@ public static partial class BoardScenarios
         var panicLine = board.Lines().FirstOrDefault(l => l.Boot == oops.Boot && l.Elapsed >= oops.Elapsed && l.Elapsed <= rescue.Elapsed && l.Text.Contains(Markers.KernelPanic, StringComparison.Ordinal));
         run.Say($"boot {oops.Boot}: validator armed kexec, panic_on_oops={onOops}; \"{Markers.From(oops, "BUG: ")}\""
             + (panicLine is null ? " (no panic line: oops_end() kexecs the crash kernel itself)" : $" then \"{Markers.From(panicLine, Markers.KernelPanic)}\""));
-        await board.WaitForAsync(QemuBoard.FirmwareBanner).ConfigureAwait(false);
+        await board.WaitForAsync(board.Banner).ConfigureAwait(false);
         await WaitBootAsync(board, Good).ConfigureAwait(false);
         var goodUser = await board.WaitForAsync(Markers.Userspace(Good)).ConfigureAwait(false);
         var timing = new PanicTiming(oops, rescue, goodUser);
@@ -190,7 +190,7 @@ public static partial class BoardScenarios
 
         var panic = await board.WaitForAsync(Markers.KernelPanic).ConfigureAwait(false);
         var rescue = await board.WaitForAsync(Markers.RescueKernel, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        await board.WaitForAsync(QemuBoard.FirmwareBanner).ConfigureAwait(false);
+        await board.WaitForAsync(board.Banner).ConfigureAwait(false);
         await WaitBootAsync(board, Good).ConfigureAwait(false);
         var good = await board.WaitForAsync(Markers.Userspace(Good)).ConfigureAwait(false);
         return new PanicTiming(panic, rescue, good);

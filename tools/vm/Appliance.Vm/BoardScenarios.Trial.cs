@@ -196,8 +196,10 @@ public static partial class BoardScenarios
     /// grubenv must still parse identically with both tools, and the machine
     /// must end up committed: at once, or after one more try of the trial.
     /// </summary>
-    public static async Task<ScenarioResult> PowerCutDuringValidationAsync(QemuBoard board, Action<string> say, string name, bool afterChecks)
+    /// <param name="cutDelay">After the checks: how long after the 50-app check's line to cut (default <see cref="CommitCutDelay"/>).</param>
+    public static async Task<ScenarioResult> PowerCutDuringValidationAsync(QemuBoard board, Action<string> say, string name, bool afterChecks, TimeSpan? cutDelay = null)
     {
+        var delay = cutDelay ?? CommitCutDelay;
         const string trial = "trial";
         var run = new Run(name, board, say);
         run.Say($"host: {board.GrubEnv.StageTrial(trial, 3)}");
@@ -209,8 +211,8 @@ public static partial class BoardScenarios
         if (afterChecks)
         {
             var checks = await board.WaitForAsync(Markers.CheckRan).ConfigureAwait(false);
-            await Task.Delay(CommitCutDelay).ConfigureAwait(false);
-            where = string.Create(CultureInfo.InvariantCulture, $"{CommitCutDelay.TotalMilliseconds:F0} ms after its checks ran ({(checks.Elapsed - start.Elapsed).TotalSeconds:F2} s into validation)");
+            await Task.Delay(delay).ConfigureAwait(false);
+            where = string.Create(CultureInfo.InvariantCulture, $"{delay.TotalMilliseconds:F0} ms after its checks ran ({(checks.Elapsed - start.Elapsed).TotalSeconds:F2} s into validation)");
         }
 
         var cut = await board.PowerCutAsync().ConfigureAwait(false);

@@ -67,7 +67,7 @@ public static partial class BoardScenarios
         await WaitBootAsync(board, "wdt-kill").ConfigureAwait(false);
         await board.WaitForAsync(Markers.WatchdogDaemonRunning).ConfigureAwait(false);
         var killed = await board.WaitForAsync(Markers.WatchdogDaemonKilled).ConfigureAwait(false);
-        var reset = await board.WaitForAsync(QemuBoard.FirmwareBanner, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var reset = await board.WaitForAsync(board.Banner, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var latency = reset.Elapsed - killed.Elapsed;
         var limit = TimeSpan.FromSeconds(DaemonTimeoutSeconds) + ResetSlack;
         run.Expect(latency <= limit, $"the reset came {latency.TotalSeconds:F1} s after the kill, more than Timeout {DaemonTimeoutSeconds} s + {ResetSlack.TotalSeconds:F0} s");
@@ -90,7 +90,7 @@ public static partial class BoardScenarios
         await WaitBootAsync(board, "wdt-check-fail").ConfigureAwait(false);
         var running = await board.WaitForAsync(Markers.WatchdogDaemonRunning).ConfigureAwait(false);
         var stop = await board.WaitForAsync(Markers.WatchdogStoppingOnPurpose, TimeSpan.FromSeconds(40)).ConfigureAwait(false);
-        var reset = await board.WaitForAsync(QemuBoard.FirmwareBanner, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var reset = await board.WaitForAsync(board.Banner, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var latency = reset.Elapsed - stop.Elapsed;
         var limit = TimeSpan.FromSeconds(DaemonTimeoutSeconds) + ResetSlack;
         run.Expect(latency <= limit, $"the reset came {latency.TotalSeconds:F1} s after the daemon stopped petting, more than {limit.TotalSeconds:F0} s");
@@ -151,7 +151,7 @@ public static partial class BoardScenarios
         run.Expect(Markers.ValueAfter(hot, "rc=") == "1" && hot.Text.Contains("MaxCelsius=70", StringComparison.Ordinal),
             $"`appliance check` should fail with the sensor at 90 °C and name the limit: {hot.Text}");
         var stop = await board.WaitForAsync(Markers.WatchdogStoppingOnPurpose, TimeSpan.FromSeconds(40)).ConfigureAwait(false);
-        var reset = await board.WaitForAsync(QemuBoard.FirmwareBanner, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var reset = await board.WaitForAsync(board.Banner, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var latency = reset.Elapsed - stop.Elapsed;
         var limit = TimeSpan.FromSeconds(DaemonTimeoutSeconds) + ResetSlack;
         run.Expect(latency <= limit, $"the reset came {latency.TotalSeconds:F1} s after the daemon stopped petting, more than {limit.TotalSeconds:F0} s");

@@ -77,6 +77,11 @@ public static partial class BoardScenarios
         [KexecNoReservation] = "`appliance kexec arm` on a kernel without crashkernel= exits 78 naming crashkernel=256M; kexec_crash_loaded stays 0",
         [KexecDisarm] = "`appliance kexec arm` then `disarm` on a kernel with crashkernel=256M: loaded 1, then 0",
         [VfatGrubEnv] = "Fedora's layout: /boot/grub2/grubenv links into a vfat EFI partition (second disk); three `appliance env set` in the guest succeed; the host reads the file back with mtools: 1024 bytes, grub-editenv lists the values, no temporary file left",
+        [UefiSecureBoot] = "UEFI board only: OVMF with Secure Boot boots shim, signed GRUB and the signed kernel; the guest reads SecureBoot=1 from efivarfs and a locked-down kernel ([integrity] or [confidentiality]); known-good validates",
+        [UefiEspGrubEnv] = "UEFI board only: Fedora's layout, grub.cfg and grubenv on the ESP with links from /boot/grub; the healthy trial is staged in the guest, counted by GRUB and committed, all on the FAT file, which the host reads back with mtools",
+        [UefiUnsignedKernel] = "UEFI board only: the disk's kernel without its signature, staged as a trial: shim refuses it when GRUB loads it, GRUB falls back to known-good on the same firmware pass",
+        [UefiKexecUnsigned] = "UEFI board only: `appliance kexec arm` of the disk's kernel without its signature, under lockdown: kexec_file_load refuses it (EPERM), the agent exits 78 naming the lockdown and the kernel; nothing is loaded",
+        [UefiEspPowerCutInCommit] = "UEFI board only: power-cut-in-commit with grubenv on the FAT ESP (Fedora's layout): grubenv read from the ESP parses the same with both tools; the machine ends committed",
         [KexecOopsPanicOnOops] = "a trial armed by the validator (which applies panic_on_oops=1) oopses during its checks (insmod appliance_oops, NULL pointer dereference): the rescue kernel rolls back; known-good's status names the oops",
     };
 
@@ -105,6 +110,11 @@ public static partial class BoardScenarios
         KexecDisarm => KexecArmAsync(board, say, KexecDisarm),
         KexecOopsPanicOnOops => KexecOopsRescueAsync(board, say),
         VfatGrubEnv => VfatGrubEnvAsync(board, say),
+        UefiSecureBoot => SecureBootProvenAsync(board, say),
+        UefiEspGrubEnv => EspGrubEnvSurvivesCommitAsync(board, say),
+        UefiUnsignedKernel => UnsignedKernelRefusedAsync(board, say),
+        UefiKexecUnsigned => KexecUnsignedRefusedAsync(board, say),
+        UefiEspPowerCutInCommit => EspPowerCutInCommitAsync(board, say),
         _ => throw new BoardException($"unknown scenario '{name}'; known: {string.Join(", ", Descriptions.Keys)}"),
     };
 
@@ -184,7 +194,7 @@ public static partial class BoardScenarios
         await board.WaitForAsync(Markers.End("reboot")).ConfigureAwait(false);
         run.Say($"boot {set.Boot}: guest ran `appliance env set next_entry=trial` and rebooted");
 
-        await board.WaitForAsync(QemuBoard.FirmwareBanner).ConfigureAwait(false);
+        await board.WaitForAsync(board.Banner).ConfigureAwait(false);
         var consumed = await board.WaitForAsync(Markers.GrubNextEntryConsumed).ConfigureAwait(false);
         run.Expect(Markers.ValueAfter(consumed, Markers.GrubNextEntryConsumed) == "trial", "GRUB did not consume next_entry=trial");
         var user = await board.WaitForAsync(Markers.Userspace("trial")).ConfigureAwait(false);
@@ -212,7 +222,7 @@ public static partial class BoardScenarios
         var stopped = await board.WaitForAsync(Markers.StoppedPetting).ConfigureAwait(false);
         run.Say($"boot {stopped.Boot}: guest armed {board.Profile.WatchdogDevice} (bootstatus=0) and stopped petting it");
 
-        var reset = await board.WaitForAsync(QemuBoard.FirmwareBanner).ConfigureAwait(false);
+        var reset = await board.WaitForAsync(board.Banner).ConfigureAwait(false);
         var latency = reset.Elapsed - stopped.Elapsed;
         run.Say($"watchdog reset the VM {latency.TotalSeconds:F1} s after the last ping stopped");
         await board.WaitForAsync(Markers.GrubBooting("good")).ConfigureAwait(false);

@@ -70,6 +70,26 @@ public sealed class DiskFiles
         }
     }
 
+    /// <summary>Creates or replaces <paramref name="path"/> with a copy of the host file <paramref name="hostFile"/> (debugfs -w "rm" then "write").</summary>
+    public void Put(string path, string hostFile)
+    {
+        _ensureStopped();
+        var commands = Path.Combine(Path.GetTempPath(), $"diskfile-{Environment.ProcessId}-{Guid.NewGuid():N}.cmds");
+        try
+        {
+            File.WriteAllText(commands, $"rm {path}\nwrite {hostFile} {path}\n");
+            ToolRunner.RunChecked("debugfs", "-w", "-f", commands, FsSpec);
+            if (!Exists(path))
+            {
+                throw new BoardException($"debugfs did not create {path} on {FsSpec}");
+            }
+        }
+        finally
+        {
+            File.Delete(commands);
+        }
+    }
+
     /// <summary>e2fsck -fn (read-only) of the partition: null when clean, else its report.</summary>
     public string? FsckProblems()
     {

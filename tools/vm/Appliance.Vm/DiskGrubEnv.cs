@@ -39,27 +39,47 @@ public sealed record GrubEnvSnapshot(IReadOnlyDictionary<string, string> Applian
 /// </summary>
 public sealed class DiskGrubEnv
 {
-    /// <summary>
-    /// How the guest sees the partition (tools/vm/init.sh): ext4 on a virtio
-    /// disk, so `appliance upgrade stage` on the host tree probes the same
-    /// storage as it would on the board.
-    /// </summary>
-    private const string GuestMountInfo = "22 1 254:1 / / rw,relatime - ext4 /dev/vda1 rw\n";
-
     private readonly DiskFiles _files;
     private readonly long _partitionOffset;
     private readonly string _envFile;
     private readonly string _appliance;
+    private readonly string _guestDevice;
+    private string? _espImage;
+    private string? _espDir;
 
-    public DiskGrubEnv(DiskFiles files, long partitionOffset, string envFile, string appliance)
+    /// <param name="guestDevice">The partition as the guest names it (/dev/vdaN), for the staging tree's mountinfo.</param>
+    public DiskGrubEnv(DiskFiles files, long partitionOffset, string envFile, string appliance, string guestDevice)
     {
         _files = files;
         _partitionOffset = partitionOffset;
         _envFile = envFile;
         _appliance = appliance;
+        _guestDevice = guestDevice;
     }
 
+    /// <summary>
+    /// How the guest sees the partition (tools/vm/init.sh): ext4 on a virtio
+    /// disk (major 254 here; the partition number is the minor), so `appliance
+    /// upgrade stage` on the host tree probes the same storage as it would on the board.
+    /// </summary>
+    private string GuestMountInfo =>
+        $"22 1 254:{_guestDevice[^1]} / / rw,relatime - ext4 {_guestDevice} rw\n";
+
     private string GrubCfg => Path.GetDirectoryName(_envFile)!.Replace('\\', '/') + "/grub.cfg";
+
+    /// <summary>
+    /// From now on grubenv and grub.cfg are read and written in <paramref name="espDir"/> on the
+    /// EFI system partition at <paramref name="espOffset"/> (Fedora's layout, where /boot/grub's
+    /// files are links into the ESP), through mtools; the ext4 side only holds the links.
+    /// </summary>
+    public void UseEsp(long espOffset, string espDir)
+    {
+        _espImage = string.Create(CultureInfo.InvariantCulture, $"{_files.DiskPath}@@{espOffset}");
+        _espDir = espDir;
+    }
+
+    /// <summary>The EFI system partition as mtools opens it ("disk@@offset"), once <see cref="UseEsp"/> was called.</summary>
+    public string? EspImage => _espImage;
 
     public GrubEnvSnapshot Read()
     {
@@ -133,8 +153,8 @@ public sealed class DiskGrubEnv
         {
             string Local(string path) => Path.Combine(tree, path.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(Local(_envFile))!);
-            _files.DumpTo(_envFile, Local(_envFile));
-            _files.DumpTo(GrubCfg, Local(GrubCfg));
+            DumpBootFile(_envFile, Local(_envFile));
+            DumpBootFile(GrubCfg, Local(GrubCfg));
             Directory.CreateDirectory(Local("/proc/self"));
             File.WriteAllText(Local("/proc/self/mountinfo"), GuestMountInfo);
 
@@ -191,13 +211,32 @@ public sealed class DiskGrubEnv
     private string Dump()
     {
         var file = Path.Combine(Path.GetTempPath(), $"grubenv-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        _files.DumpTo(_envFile, file);
+        DumpBootFile(_envFile, file);
         return file;
+    }
+
+    /// <summary>grubenv or grub.cfg (by their /boot/grub path) to a host file, from ext4 or, after <see cref="UseEsp"/>, the ESP.</summary>
+    private void DumpBootFile(string path, string hostFile)
+    {
+        if (_espImage is null)
+        {
+            _files.DumpTo(path, hostFile);
+            return;
+        }
+
+        _files.EnsureStopped();
+        ToolRunner.RunChecked("mcopy", "-n", "-i", _espImage, $"::{_espDir}/{Path.GetFileName(path)}", hostFile);
     }
 
     private void WriteInPlace(byte[] content)
     {
         _files.EnsureStopped();
+        if (_espImage is not null)
+        {
+            WriteOnEsp(content);
+            return;
+        }
+
         var fs = _files.FsSpec;
         var stats = ToolRunner.Run("debugfs", "-R", "stats", fs).StdOut;
         var blockSize = long.Parse(Match(stats, @"^Block size:\s+(\d+)", "block size"), CultureInfo.InvariantCulture);
@@ -221,6 +260,30 @@ public sealed class DiskGrubEnv
         disk.Write(content);
         disk.Flush(flushToDisk: true);
     }
+    /// <summary>
+    /// Overwrites the ESP's grubenv with mtools (mcopy -o keeps the name; the 1024 bytes fit one
+    /// cluster, so the file stays contiguous, which GRUB's save_env needs: it writes through the
+    /// file's blocklist).
+    /// </summary>
+    private void WriteOnEsp(byte[] content)
+    {
+        if (content.Length != 1024)
+        {
+            throw new BoardException($"refusing to write {content.Length} bytes as grubenv on the ESP (GRUB's env block is 1024)");
+        }
+
+        var local = Path.Combine(Path.GetTempPath(), $"grubenv-esp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllBytes(local, content);
+            ToolRunner.RunChecked("mcopy", "-o", "-i", _espImage!, local, $"::{_espDir}/grubenv");
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+    }
+
     private static string Match(string text, string pattern, string what)
     {
         var m = Regex.Match(text, pattern, RegexOptions.Multiline);

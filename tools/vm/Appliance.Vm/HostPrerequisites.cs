@@ -28,9 +28,21 @@ public static class HostPrerequisites
             }
         }
 
+        var uefi = false;
         if (!File.Exists(layout.BoardJson))
         {
             problems.Add($"board profile {layout.BoardJson} is missing");
+        }
+        else if (BoardProfile.Load(layout.BoardJson).Uefi is { } firmware)
+        {
+            uefi = true;
+            foreach (var file in new[] { firmware.Code, firmware.VarsTemplate })
+            {
+                if (!File.Exists(file))
+                {
+                    problems.Add($"{file} is missing: apt-get install {firmware.Package}");
+                }
+            }
         }
 
         if (!File.Exists(layout.ApplianceBinary))
@@ -40,7 +52,9 @@ public static class HostPrerequisites
 
         if (!File.Exists(layout.PristineImage))
         {
-            problems.Add($"{layout.PristineImage} is missing: run 'make vm-image' (tools/vm/build-image.sh)");
+            problems.Add(uefi
+                ? $"{layout.PristineImage} is missing: run 'make vm-image' (tools/vm/build-image.sh --uefi)"
+                : $"{layout.PristineImage} is missing: run 'make vm-image' (tools/vm/build-image.sh)");
         }
 
         if (problems.Count > 0)

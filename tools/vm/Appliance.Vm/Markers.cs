@@ -24,6 +24,9 @@ public static class Markers
 
     public const string Bootstatus = "APPLIANCE-MARKER: bootstatus=";
 
+    /// <summary>init.sh on a UEFI boot: "efi secureboot=N lockdown=none,[integrity],confidentiality" (the SecureBoot variable's value, /sys/kernel/security/lockdown).</summary>
+    public const string Efi = "APPLIANCE-MARKER: efi ";
+
     /// <summary>tools/vm/app-check.sh (the 50-app required check) writes this to the console as it runs.</summary>
     public const string CheckRan = "APPLIANCE-MARKER: check 50-app ran";
     public const string StoppedPetting = "APPLIANCE-MARKER: stopped-petting";

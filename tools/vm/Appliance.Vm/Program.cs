@@ -1,6 +1,7 @@
 using Appliance.Vm;
 
-// Entry point of the board harness: `run-scenario NAME`, `list`, `demo [--board NAME]`, `bench-kexec`,
+// Entry point of the board harness: `run-scenario NAME [--board NAME]`, `list`, `demo [--board NAME]`, `bench-kexec`,
+// `boot-time [--board NAME] [RUNS]` (cold boots of known-good, one QEMU at a time),
 // `debian-kernel-install [PACKAGE]` (the Debian 12 board's in-guest kernel install, measured).
 // Exit codes: 0 pass, 1 board/scenario failure, 2 usage.
 var verbose = args.Contains("--serial");
@@ -26,6 +27,30 @@ try
                 await using var board = QemuBoard.Create(name, onLine: verbose ? Serial : null);
                 var result = await BoardScenarios.RunAsync(name, board, Say);
                 Console.WriteLine($"{result.Name}: {result.Duration.TotalSeconds:F1} s, {result.Boots} boots");
+                return 0;
+            }
+
+        case ["run-scenario", var name, "--board", var boardName]:
+            {
+                await using var board = QemuBoard.Create(name, RepoLayout.Discover(boardName), onLine: verbose ? Serial : null);
+                var result = await BoardScenarios.RunAsync(name, board, Say);
+                Console.WriteLine($"{result.Name} on {boardName}: {result.Duration.TotalSeconds:F1} s, {result.Boots} boots");
+                return 0;
+            }
+
+        case ["boot-time", .. var rest] when rest is [] or ["--board", _] or ["--board", _, _] or [_]:
+            {
+                var boardName = rest is ["--board", var b, ..] ? b : "qemu-x86_64";
+                var bootRuns = rest is [.., var n] && int.TryParse(n, out var r) && r > 0 ? r : 3;
+                var timings = await BoardScenarios.MeasureBootTimesAsync(RepoLayout.Discover(boardName), bootRuns, Say);
+                static double Median(IEnumerable<double> values)
+                {
+                    var sorted = values.Order().ToArray();
+                    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+                }
+
+                Say($"{boardName} median of {bootRuns}: firmware {Median(timings.Select(t => t.Firmware)):F1} s, GRUB {Median(timings.Select(t => t.Grub)):F1} s, "
+                    + $"userspace {Median(timings.Select(t => t.Userspace)):F1} s (kernel uptime {Median(timings.Select(t => t.KernelUptime)):F2} s)");
                 return 0;
             }
 
@@ -74,7 +99,7 @@ try
             return 0;
 
         default:
-            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--serial] | demo [--board qemu-x86_64|debian-12] | bench-kexec | debian-kernel-install [PACKAGE] [--serial] | debian-run COMMAND... [--serial]");
+            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--board qemu-x86_64|qemu-x86_64-uefi] [--serial] | boot-time [--board NAME] [RUNS] | demo [--board qemu-x86_64|debian-12] | bench-kexec | debian-kernel-install [PACKAGE] [--serial] | debian-run COMMAND... [--serial]");
             return 2;
     }
 }

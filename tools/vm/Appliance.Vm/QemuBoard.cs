@@ -15,6 +15,9 @@ public sealed class QemuBoard : IAsyncDisposable
     /// <summary>SeaBIOS prints this first on every power-on and reset: one line per boot.</summary>
     public const string FirmwareBanner = SerialConsole.FirmwareBanner;
 
+    /// <summary>The file name of a UEFI board's variable store (NVRAM) in its run directory.</summary>
+    public const string UefiVarsFile = "OVMF_VARS.fd";
+
     private const int TailLines = 60;
 
     private readonly BoardProfile _profile;
@@ -28,11 +31,17 @@ public sealed class QemuBoard : IAsyncDisposable
         _layout = layout;
         _profile = profile;
         _runDir = runDir;
-        _console = new SerialConsole(Fail) { OnLine = line => OnLine?.Invoke(line) };
+        _console = new SerialConsole(Fail, profile.FirmwareBanner) { OnLine = line => OnLine?.Invoke(line) };
         DiskPath = Path.Combine(runDir, "disk.img");
         Files = new DiskFiles(DiskPath, profile.PartitionOffset, EnsureStopped);
-        GrubEnv = new DiskGrubEnv(Files, profile.PartitionOffset, profile.EnvFile, layout.ApplianceBinary);
+        GrubEnv = new DiskGrubEnv(Files, profile.PartitionOffset, profile.EnvFile, layout.ApplianceBinary, profile.BootGuestDevice);
     }
+
+    /// <summary>
+    /// The serial line this board's firmware prints once per power-on or reset: SeaBIOS's
+    /// banner, or OVMF's "BdsDxe: starting Boot" as it starts the boot loader.
+    /// </summary>
+    public string Banner => _profile.FirmwareBanner;
 
     public string DiskPath { get; }
 
@@ -103,7 +112,11 @@ public sealed class QemuBoard : IAsyncDisposable
 
     public bool IsRunning => _console.IsRunning;
 
-    /// <summary>Checks the host, then copies the pristine image to artifacts/vm/runs/&lt;runName&gt;/.</summary>
+    /// <summary>
+    /// Checks the host, then copies the pristine image to artifacts/vm/runs/&lt;runName&gt;/; a UEFI
+    /// board also gets its own copy of OVMF's variable store there, kept across its power-offs
+    /// as NVRAM is.
+    /// </summary>
     public static QemuBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null, int? sshPort = null)
     {
         layout ??= RepoLayout.Discover();
@@ -112,6 +125,11 @@ public sealed class QemuBoard : IAsyncDisposable
         var runDir = Path.Combine(layout.RunsDir, $"{runName}-{Environment.ProcessId}");
         Directory.CreateDirectory(runDir);
         File.Copy(layout.PristineImage, Path.Combine(runDir, "disk.img"), overwrite: true);
+        if (profile.Uefi is { } uefi)
+        {
+            File.Copy(uefi.VarsTemplate, Path.Combine(runDir, UefiVarsFile), overwrite: true);
+        }
+
         return new QemuBoard(layout, profile, runDir) { OnLine = onLine, SshPort = sshPort };
     }
 
@@ -124,6 +142,8 @@ public sealed class QemuBoard : IAsyncDisposable
 
         // -nographic makes QEMU tell SeaBIOS to mirror its console to the
         // serial port (fw_cfg etc/sercon-port), which gives the per-boot banner.
+        // OVMF: the code read-only in pflash unit 0, this run's variable store in unit 1 (the
+        // profile's args make the flash SMM-only, as Secure Boot needs: secure=on, smm=on).
         // The serial port goes to a plain pipe and the monitor is off, so no
         // mux escape characters are interpreted in what the harness sends.
         string[] args =
@@ -137,6 +157,13 @@ public sealed class QemuBoard : IAsyncDisposable
                 : [],
             "-serial", "stdio",
             "-monitor", "none",
+            .. _profile.Uefi is { } uefi
+                ? (string[])
+                [
+                    "-drive", $"if=pflash,format=raw,unit=0,file={uefi.Code},readonly=on",
+                    "-drive", $"if=pflash,format=raw,unit=1,file={Path.Combine(_runDir, UefiVarsFile)}",
+                ]
+                : [],
             "-drive", $"file={DiskPath},format=raw,if=virtio",
             .. SecondDisk is { } second ? (string[])["-drive", $"file={second},format=raw,if=virtio"] : [],
             "-device", _profile.WatchdogDevice,

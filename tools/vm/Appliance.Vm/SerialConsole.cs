@@ -7,7 +7,7 @@ namespace Appliance.Vm;
 /// <summary>
 /// The serial console of one board, shared by <see cref="QemuBoard"/> and <see cref="DebianBoard"/>:
 /// pumps QEMU's stdout (the guest's ttyS0) and stderr into lines stamped with the time since
-/// the board first started and the boot number (one SeaBIOS banner per power-on or reset),
+/// the board first started and the boot number (one firmware banner per power-on or reset),
 /// answers GRUB's "Press any key to continue", and lets callers wait for a line.
 /// A board may attach several QEMU processes in turn (one per power-on); the clock, the
 /// lines, the boot count and the wait cursor carry over. The console owns the attached
@@ -25,6 +25,7 @@ public sealed partial class SerialConsole
     private readonly Lock _gate = new();
     private readonly Stopwatch _clock = new();
     private readonly Func<string, BoardException> _fail;
+    private readonly string _banner;
     private TaskCompletionSource _changed = NewSignal();
     private Task? _pump;
     private Process? _qemu;
@@ -32,7 +33,12 @@ public sealed partial class SerialConsole
     private int _cursor;
 
     /// <param name="fail">Makes the board's failure (with its serial tail) from a message.</param>
-    public SerialConsole(Func<string, BoardException> fail) => _fail = fail;
+    /// <param name="banner">The line the firmware prints once per power-on or reset (<see cref="FirmwareBanner"/> for SeaBIOS).</param>
+    public SerialConsole(Func<string, BoardException> fail, string banner = FirmwareBanner)
+    {
+        _fail = fail;
+        _banner = banner;
+    }
 
     /// <summary>Receives every serial line as it arrives (e.g. a test's output helper).</summary>
     public Action<SerialLine>? OnLine { get; init; }
@@ -214,7 +220,7 @@ public sealed partial class SerialConsole
         TaskCompletionSource signal;
         lock (_gate)
         {
-            if (text.Contains(FirmwareBanner, StringComparison.Ordinal))
+            if (text.Contains(_banner, StringComparison.Ordinal))
             {
                 _boots++;
             }

@@ -13,8 +13,10 @@ public sealed class KexecErrorsTests
     [InlineData(Errno.EADDRNOTAVAIL, KexecProblemKind.Reservation)]
     [InlineData(Errno.ENOMEM, KexecProblemKind.Reservation)]
     [InlineData(Errno.EPERM, KexecProblemKind.Forbidden)]
-    [InlineData(Errno.EKEYREJECTED, KexecProblemKind.Forbidden)]
-    [InlineData(Errno.ENOKEY, KexecProblemKind.Forbidden)]
+    [InlineData(Errno.EKEYREJECTED, KexecProblemKind.Unverified)]
+    [InlineData(Errno.ENOKEY, KexecProblemKind.Unverified)]
+    [InlineData(Errno.EBADMSG, KexecProblemKind.Unverified)]
+    [InlineData(Errno.ENODATA, KexecProblemKind.Unverified)]
     [InlineData(Errno.ENOEXEC, KexecProblemKind.BadImage)]
     [InlineData(Errno.EINVAL, KexecProblemKind.BadImage)]
     [InlineData(Errno.EFBIG, KexecProblemKind.BadImage)]
@@ -58,13 +60,92 @@ public sealed class KexecErrorsTests
         Assert.Contains("kexec_load_disabled is 1", Explain(Errno.EPERM, policy: new KexecPolicy("integrity", true, IsRoot: true)).Message);
     }
 
-    [Fact]
-    public void Explain_EpermLockedDown_NamesLockdownAndSigning()
+    [Theory]
+    [InlineData("integrity")]
+    [InlineData("confidentiality")]
+    public void Explain_EpermLoadUnderLockdown_IsAnUnverifiedSignatureNamingLockdown(string mode)
     {
-        var message = Explain(Errno.EPERM, policy: new KexecPolicy("integrity", false, IsRoot: true)).Message;
+        var problem = Explain(Errno.EPERM, policy: new KexecPolicy(mode, false, IsRoot: true));
 
-        Assert.Contains("locked down (integrity", message);
-        Assert.Contains("sign the kernel", message);
+        Assert.Equal(KexecProblemKind.Unverified, problem.Kind);
+        Assert.Contains($"locked down ({mode}, usually because Secure Boot is on)", problem.Message);
+        Assert.Contains("could not verify /boot/vmlinuz's signature", problem.Message);
+        Assert.Contains("no kexec rescue", problem.Message);
+        Assert.Contains("signed linux-image package", problem.Message);
+    }
+
+    [Fact]
+    public void Explain_EpermUnderLockdownButKexecDisabled_IsTheSysctlNotTheSignature()
+    {
+        var problem = Explain(Errno.EPERM, policy: new KexecPolicy("integrity", true, IsRoot: true));
+
+        Assert.Equal(KexecProblemKind.Forbidden, problem.Kind);
+        Assert.Contains("kexec_load_disabled is 1", problem.Message);
+    }
+
+    [Fact]
+    public void Explain_EpermUnderLockdownNotRoot_AsksForRoot()
+    {
+        var problem = Explain(Errno.EPERM, policy: new KexecPolicy("integrity", false, IsRoot: false));
+
+        Assert.Equal(KexecProblemKind.Forbidden, problem.Kind);
+        Assert.Contains("run as root", problem.Message);
+    }
+
+    [Fact]
+    public void Explain_EpermUnloadUnderLockdown_IsNotAboutSignatures()
+    {
+        var problem = Explain(Errno.EPERM, KexecOperation.UnloadCrash, new KexecPolicy("integrity", false, IsRoot: true));
+
+        Assert.Equal(KexecProblemKind.Forbidden, problem.Kind);
+        Assert.DoesNotContain("signature", problem.Message);
+    }
+
+    [Fact]
+    public void Explain_EpermWithoutLockdown_IsForbidden()
+    {
+        Assert.Equal(KexecProblemKind.Forbidden, Explain(Errno.EPERM, policy: new KexecPolicy("none", false, IsRoot: true)).Kind);
+        Assert.Equal(KexecProblemKind.Forbidden, Explain(Errno.EPERM, policy: new KexecPolicy(null, null, IsRoot: true)).Kind);
+    }
+
+    [Theory]
+    [InlineData(Errno.EKEYREJECTED, "EKEYREJECTED", "signature was rejected")]
+    [InlineData(Errno.ENOKEY, "ENOKEY", "not in the kernel's keyrings")]
+    [InlineData(Errno.ENODATA, "ENODATA", "carries no signature")]
+    [InlineData(Errno.EBADMSG, "EBADMSG", "signature is malformed")]
+    public void Explain_SignatureErrnos_NameTheErrnoAndTheReason(int errno, string name, string reason)
+    {
+        var problem = Explain(errno);
+
+        Assert.Equal(KexecProblemKind.Unverified, problem.Kind);
+        Assert.Contains($"was refused ({name})", problem.Message);
+        Assert.Contains(reason, problem.Message);
+        Assert.Contains("no kexec rescue", problem.Message);
+    }
+
+    [Fact]
+    public void Explain_EnodataUnderLockdown_NamesTheLockdown()
+    {
+        // Seen on Debian's 6.1 kernel under Secure Boot: an unsigned bzImage gets ENODATA, not EPERM.
+        var problem = Explain(Errno.ENODATA, policy: new KexecPolicy("integrity", false, IsRoot: true));
+
+        Assert.Equal(KexecProblemKind.Unverified, problem.Kind);
+        Assert.Contains("/boot/vmlinuz carries no signature; the kernel is locked down (integrity", problem.Message);
+    }
+
+    [Fact]
+    public void Explain_SignatureErrnoWithoutLockdown_NamesSignatureEnforcement()
+    {
+        Assert.Contains("CONFIG_KEXEC_SIG_FORCE", Explain(Errno.EKEYREJECTED).Message);
+    }
+
+    [Fact]
+    public void Explain_SignatureRefusalOfASoftLoad_SaysNothingOfTheCrashKernel()
+    {
+        var problem = Explain(Errno.EKEYREJECTED, KexecOperation.LoadSoft);
+
+        Assert.StartsWith("loading /boot/vmlinuz for a kexec reboot was refused", problem.Message);
+        Assert.DoesNotContain("crash kernel", problem.Message);
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public sealed class KexecServiceTests : IDisposable
 
         var e = Assert.Throws<KexecException>(() => Service().Arm(null));
 
-        Assert.Equal(KexecProblemKind.Forbidden, e.Problem.Kind);
+        Assert.Equal(KexecProblemKind.Unverified, e.Problem.Kind);
         Assert.False(File.Exists(Path.Join(_tree.Root, "var/lib/appliance/kexec/armed.json")));
     }
 
