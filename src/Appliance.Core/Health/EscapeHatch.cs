@@ -129,8 +129,9 @@ public static class EscapeHatch
         long reserved = facts.ReservedBytes ?? 0;
         if (reserved < needed)
         {
-            string what = reserved <= 0 ? "No memory is reserved for a crash kernel" : $"The crash reservation (/sys/kernel/kexec_crash_size) is {CrashFootprint.Mib(reserved)}";
-            return CheckOutcome.Fail($"{what}, less than the about {CrashFootprint.Mib(needed)} the known-good kernel '{good.Entry}' needs there (estimated as {estimate}), so a panicking trial cannot be rescued by kexec or the rescue kernel dies of lack of memory; {reserve}.");
+            string what = facts.ReservedBytes is null ? "The kernel reports no crash reservation (no /sys/kernel/kexec_crash_size)"
+                : reserved <= 0 ? "No memory is reserved for a crash kernel (/sys/kernel/kexec_crash_size is 0)" : $"The crash reservation (/sys/kernel/kexec_crash_size) is {CrashFootprint.Mib(reserved)}";
+            return CheckOutcome.Fail($"{what} but the known-good kernel '{good.Entry}' needs about {CrashFootprint.Mib(needed)} there (estimated as {estimate}), so a panicking trial cannot be rescued by kexec, or the rescue kernel runs out of memory; {reserve}.");
         }
 
         return CheckOutcome.Pass($"reserved {CrashFootprint.Mib(reserved)}, needed about {CrashFootprint.Mib(needed)} ({estimate})");
@@ -154,7 +155,7 @@ public static class EscapeHatch
             : null;
         if (enforcer is null)
         {
-            return CheckOutcome.Pass($"no lockdown and no Secure Boot: kexec_file_load needs no signature ({good.Signature})");
+            return CheckOutcome.Pass("no lockdown and no Secure Boot: kexec_file_load needs no signature");
         }
 
         string? missing = good.Signature switch

@@ -65,8 +65,13 @@ public static class CrashFootprint
         return $"{kernel} + initrd {Mib(input.InitrdBytes)} + {Mib(CrashKernel.HeadroomBytes)} for purgatory, page tables, the unpacked initramfs and the agent";
     }
 
-    /// <summary>Bytes rounded up to whole MiB in the kernel's spelling ("38M"): a message needs no byte counts.</summary>
-    public static string Mib(long bytes) => CrashKernel.FormatSize(checked((bytes + (1L << 20) - 1) >> 20 << 20));
+    /// <summary>Bytes rounded up to whole MiB in the kernel's spelling ("38M"), below 1 MiB to whole KiB: a message needs no byte counts.</summary>
+    public static string Mib(long bytes)
+    {
+        int shift = bytes < (1L << 20) ? 10 : 20;
+        long unit = 1L << shift;
+        return CrashKernel.FormatSize(checked((bytes + unit - 1) >> shift << shift));
+    }
 
     private static long PageAlign(long bytes) => checked((bytes + PageBytes - 1) / PageBytes * PageBytes);
 }
