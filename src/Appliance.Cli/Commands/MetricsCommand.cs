@@ -4,8 +4,10 @@ using System.Text.Json;
 using Appliance.Core.Boot;
 using Appliance.Core.Json;
 using Appliance.Core.Metrics;
+using Appliance.Linux.Boot;
 using Appliance.Linux.Files;
 using Appliance.Linux.Grubenv;
+using Appliance.Linux.Health;
 using Appliance.Linux.Journal;
 using Appliance.Linux.Watchdog;
 
@@ -85,7 +87,8 @@ public static class MetricsCommand
         JournalCounts counts = journal.Counts();
         var env = new GrubEnvFile(GrubEnvFile.DefaultPath(root), context.FileSteps, context.Time);
         var files = new WatchdogFiles(root, context.FileSteps);
-        return new MetricsInput(counts.Boots, TrialActive(env), files.ReadResetCause(), ReadCounters(files.StatePath), counts.Totals);
+        var findings = EscapeHatchProbe.Run(new TrialService(root, context.FileSteps, context.Time, context.Error));
+        return new MetricsInput(counts.Boots, TrialActive(env), files.ReadResetCause(), ReadCounters(files.StatePath), counts.Totals, findings);
     }
 
     /// <summary>No grubenv means GRUB has nothing staged: a machine not yet set up reports 0, not an error.</summary>

@@ -1,4 +1,5 @@
 using Appliance.Core.Collections;
+using Appliance.Core.Health;
 using Appliance.Core.Journal;
 using Appliance.Core.Watchdog;
 
@@ -13,7 +14,8 @@ public sealed record MetricsInput(
     bool TrialActive,
     ResetCauseRecord? ResetCause,
     WatchdogCounters? Watchdog,
-    MetricTotals? Totals = null);
+    MetricTotals? Totals = null,
+    IReadOnlyList<EscapeHatchFinding>? EscapeHatch = null);
 
 /// <summary>
 /// Appliance's metrics for node_exporter's textfile collector. The boot counters are the
@@ -58,6 +60,12 @@ public static class ApplianceMetrics
             new("appliance_trial_active", "1 while a trial kernel is staged or running (grubenv's appliance_trial is set), else 0.", MetricType.Gauge,
                 [MetricSample.Of(input.TrialActive ? 1 : 0)]),
         };
+
+        if (input.EscapeHatch is { } findings)
+        {
+            families.Add(new("appliance_escape_hatch_problem", "1 when the escape-hatch self-test finds this problem (appliance check names it escape-hatch:FINDING), else 0; not-applicable findings read 0.", MetricType.Gauge,
+                findings.Map(f => MetricSample.Of("finding", f.Id, f.Present ? 1 : 0))));
+        }
 
         if (input.ResetCause is { } reset)
         {

@@ -41,3 +41,36 @@ public static class FakeKernel
         return path;
     }
 }
+
+/// <summary>
+/// An x86 EFI-stub kernel's headers as the escape-hatch self-test reads them: "MZ" and a PE32+
+/// header (with or without a certificate table in data directory 4) and the setup header's
+/// "HdrS", boot protocol version and init_size (Documentation/arch/x86/boot.rst).
+/// </summary>
+public static class FakeEfiKernel
+{
+    public const int PeOffset = 0x80;
+    public const int CertificateOffset = 0x800;
+
+    public static byte[] Image(bool signed, uint? initSize = null, int length = 0x1000)
+    {
+        var bytes = new byte[length];
+        "MZ"u8.CopyTo(bytes);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(0x3C), PeOffset);
+        "PE\0\0"u8.CopyTo(bytes.AsSpan(PeOffset));
+        int optional = PeOffset + 4 + 20;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(optional), 0x20B);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(optional + 108), 16);
+        int certificates = optional + 112 + (4 * 8);
+        if (signed)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(certificates), CertificateOffset);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(certificates + 4), 0x100);
+        }
+
+        "HdrS"u8.CopyTo(bytes.AsSpan(0x202));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(0x206), 0x020F);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(0x260), initSize ?? 0);
+        return bytes;
+    }
+}

@@ -90,6 +90,19 @@ public sealed class MetricsCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_textfiles.Path));
     }
 
+    [Fact]
+    public void Metrics_GrubenvOnBtrfs_EscapeHatchProblemIs1ForGrubenvOnly0ForTheRest()
+    {
+        _tree.Mounts("22 1 0:25 / / rw,relatime - btrfs /dev/vda1 rw");
+
+        var families = StrictPrometheusParser.Parse(Ok("metrics").Stdout);
+
+        var samples = families.Single(f => f.Name == "appliance_escape_hatch_problem").Samples;
+        Assert.Equal(Appliance.Core.Health.EscapeHatch.Ids, samples.Select(s => s.Label("finding")!).ToArray());
+        Assert.Equal(1, samples.Single(s => s.Label("finding") == "grubenv").Value);
+        Assert.All(samples.Where(s => s.Label("finding") != "grubenv"), s => Assert.Equal(0, s.Value));
+    }
+
     private static double Value(IReadOnlyList<ParsedFamily> families, string name) =>
         Assert.Single(families.Single(f => f.Name == name).Samples).Value;
 
