@@ -37,6 +37,7 @@ public sealed partial class WatchdogDaemon
     private readonly AutoResetEvent _mainWake = new(false);
     private readonly object _gateLock = new();
     private readonly Dictionary<string, string> _targetErrors = new(StringComparer.Ordinal);
+    private readonly LatePets _latePets = new();
     private PetGate _gate = new(TimeSpan.Zero, false);
     private volatile Round _round = null!;
     private volatile bool _stopping;
@@ -66,6 +67,18 @@ public sealed partial class WatchdogDaemon
             lock (_gateLock)
             {
                 return _gate.State;
+            }
+        }
+    }
+
+    /// <summary>Late pets so far and the largest lateness, for tests and state.json.</summary>
+    public LatePetFigures Lateness
+    {
+        get
+        {
+            lock (_latePets)
+            {
+                return _latePets.Snapshot();
             }
         }
     }
@@ -168,7 +181,9 @@ public sealed partial class WatchdogDaemon
     {
         var time = _context.Time;
         int? appliedPriority = null;
-        long next = time.GetTimestamp();
+        // When this round's pet is due (for its lateness), and when the loop aimed to wake for it.
+        long due = time.GetTimestamp();
+        long aim = due;
         while (!_stopping)
         {
             Round round = _round;
@@ -190,9 +205,11 @@ public sealed partial class WatchdogDaemon
             switch (decision.Action)
             {
                 case GateAction.Pet:
+                    NoteLateness(time.GetElapsedTime(due), round.Interval, now);
                     PetAll(round);
                     break;
                 case GateAction.PetAndRepair:
+                    NoteLateness(time.GetElapsedTime(due), round.Interval, now);
                     PetAll(round);
                     StartRepair(round.Settings, decision.Reason ?? "unhealthy");
                     break;
@@ -201,18 +218,30 @@ public sealed partial class WatchdogDaemon
                     break;
             }
 
-            // The schedule advances by whole intervals from the first pet, so a slow round
-            // does not shift every later one; after a long stall, start afresh rather than burst.
+            // The schedule advances by whole intervals, so a slow round does not shift every
+            // later one. A pet already overdue goes out at once (its lateness counted from when
+            // it was due), and the schedule restarts from it: after a long stall the loop pets
+            // once, not a burst of catch-up pets.
             long interval = (long)(round.Interval.TotalSeconds * time.TimestampFrequency);
-            next += interval;
+            due = aim + interval;
             long current = time.GetTimestamp();
-            if (next < current)
-            {
-                next = current + interval;
-            }
+            aim = due < current ? current : due;
+            _petWake.WaitOne(TimeSpan.FromSeconds((double)(aim - current) / time.TimestampFrequency));
+        }
+    }
 
-            long waitTicks = next - current;
-            _petWake.WaitOne(TimeSpan.FromSeconds((double)waitTicks / time.TimestampFrequency));
+    /// <summary>Counts a late pet; the warning (at most hourly, decided by <see cref="LatePets"/>) is logged from this thread, as a failed pet is.</summary>
+    private void NoteLateness(TimeSpan lateness, TimeSpan interval, DateTimeOffset now)
+    {
+        string? warning;
+        lock (_latePets)
+        {
+            warning = _latePets.Observe(lateness, interval, now);
+        }
+
+        if (warning is not null)
+        {
+            _context.Log.WriteLine($"appliance: warning: {warning}");
         }
     }
 

@@ -34,12 +34,19 @@ internal sealed class RecordingTarget(string name = "/dev/fake0", TimeSpan? dead
         }
     }
 
+    /// <summary>Called after each pet with how many there have been, on the pet thread: a test can hold the thread up here.</summary>
+    public Action<int>? AfterPet { get; init; }
+
     public void Pet()
     {
+        int count;
         lock (_pets)
         {
             _pets.Add(Stopwatch.GetTimestamp());
+            count = _pets.Count;
         }
+
+        AfterPet?.Invoke(count);
     }
 
     /// <summary>The longest time between two consecutive pets.</summary>
