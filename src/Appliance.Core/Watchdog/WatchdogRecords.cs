@@ -153,6 +153,10 @@ public sealed record WatchdogDaemonState
     [JsonPropertyName("largest_lateness_ms")]
     public long LargestLatenessMs { get; init; }
 
+    /// <summary>Null when Appliance owns the hardware watchdog; else why systemd is taken to hold it (<see cref="WatchdogOwnership"/>), and the daemon gates systemd's service watchdog.</summary>
+    [JsonPropertyName("systemd_holds_watchdog")]
+    public string? SystemdHoldsWatchdog { get; init; }
+
     [JsonPropertyName("gate")]
     public required string Gate { get; init; }
 

@@ -22,6 +22,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
     private readonly IFileSteps _steps;
     private readonly TimeProvider _time;
     private readonly WatchdogSysfs _sysfs;
+    private WatchdogOwnership? _ownership;
     private StatusLedWriter? _led;
     private StatusLedSettings? _ledSettings;
 
@@ -35,6 +36,8 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
     }
 
     public string? BoardName => Board?.Name;
+
+    public WatchdogOwnership HardwareOwnership() => _ownership ??= SystemdOwnershipReader.Read(_root);
 
     public BoardProfile? Board { get; private set; }
 
@@ -69,7 +72,11 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
                     continue;
                 }
 
-                var device = WatchdogDevice.Open(path, name, _sysfs);
+                if (OpenUnlessSystemdHolds(path, name, log) is not { } device)
+                {
+                    continue;
+                }
+
                 opened.Add(device);
                 device.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
                 if (device.Options is null)
@@ -331,6 +338,31 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         else if (wanted?.GpioChip is { } chip)
         {
             _led = new StatusLedWriter(null, GpioOutput.Request(_root, chip, wanted.GpioLine, initial: false, activeLow: false));
+        }
+    }
+
+    /// <summary>
+    /// Opens the device, unless systemd holds it: one PID 1 has open is not tried, and when
+    /// systemd owns the hardware watchdog an EBUSY is taken as its (PID 1's files could not be
+    /// read). Otherwise EBUSY is another daemon's, and an error.
+    /// </summary>
+    private WatchdogDevice? OpenUnlessSystemdHolds(string path, string? name, TextWriter log)
+    {
+        WatchdogOwnership ownership = HardwareOwnership();
+        // PID 1's links name the device as the system sees it, without the --root prefix.
+        if (ownership.Holds("/" + Path.GetRelativePath(_root, path)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return WatchdogDevice.Open(path, name, _sysfs);
+        }
+        catch (FileProblemException e) when (e.Kind == FileProblemKind.Busy && ownership.SystemdOwns)
+        {
+            log.WriteLine($"appliance: {path}: busy, taken to be systemd's ({ownership.Reason}); not petting it");
+            return null;
         }
     }
 

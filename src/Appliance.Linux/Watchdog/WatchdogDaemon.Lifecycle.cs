@@ -103,6 +103,7 @@ public sealed partial class WatchdogDaemon
                 IntervalMs = (long)round.Interval.TotalMilliseconds,
                 LatePets = late.Count,
                 LargestLatenessMs = (long)late.Largest.TotalMilliseconds,
+                SystemdHoldsWatchdog = _ownership.Reason,
                 Gate = gate.ToString().ToLowerInvariant(),
                 Healthy = verdict?.Healthy ?? true,
                 Failures = verdict?.Failures ?? [],

@@ -38,6 +38,7 @@ public sealed partial class WatchdogDaemon
     private readonly object _gateLock = new();
     private readonly Dictionary<string, string> _targetErrors = new(StringComparer.Ordinal);
     private readonly LatePets _latePets = new();
+    private WatchdogOwnership _ownership = WatchdogOwnership.Appliance;
     private PetGate _gate = new(TimeSpan.Zero, false);
     private volatile Round _round = null!;
     private volatile bool _stopping;
@@ -111,15 +112,30 @@ public sealed partial class WatchdogDaemon
             log.WriteLine($"appliance: petting was stopped on purpose earlier this boot ({previous.Reason}); not resuming. The watchdog will reset the machine.");
         }
 
+        WatchdogOwnership ownership = _platform.HardwareOwnership();
+        _ownership = ownership;
         var targets = new List<IPetTarget>(_platform.ReconcileTargets(settings, [], log));
-        if (_notifier is not null && _systemdTimeout is { } sd)
+        TimeSpan? serviceWatchdog = _notifier is not null ? _systemdTimeout : null;
+        if (_notifier is not null && serviceWatchdog is { } sd)
         {
             targets.Add(new SystemdWatchdogTarget(_notifier, sd));
+        }
+
+        if (ownership.SystemdOwns && targets.Count == 0)
+        {
+            throw new FileProblemException(FileProblemKind.Unsupported, ownership.HeldDevices.Count > 0 ? ownership.HeldDevices[0] : SystemdRuntimeWatchdog.DefaultDevice, ownership.NothingToGate());
         }
 
         if (targets.Count == 0)
         {
             throw new FileProblemException(FileProblemKind.Missing, "[Watchdog]", "nothing to pet: no watchdog device, GPIO watchdog or systemd WatchdogSec=; configure Device= or load a watchdog driver");
+        }
+
+        if (ownership.SystemdOwns)
+        {
+            // The one sentence that says which arrangement this is; the gating itself is the
+            // ordinary gate: the systemd target is petted only when the checks pass, like every target.
+            log.WriteLine($"appliance: {ownership.StartSentence(serviceWatchdog)}");
         }
 
         var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time, cancel => _platform.CheckContext(settings, cancel));

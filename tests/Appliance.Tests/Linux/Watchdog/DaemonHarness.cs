@@ -110,6 +110,11 @@ internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<Watch
 
     public string? BoardName => "fake";
 
+    /// <summary>What <see cref="HardwareOwnership"/> answers; Appliance's by default.</summary>
+    public WatchdogOwnership Ownership { get; init; } = WatchdogOwnership.Appliance;
+
+    public WatchdogOwnership HardwareOwnership() => Ownership;
+
     public IReadOnlyList<IPetTarget> ReconcileTargets(WatchdogSettings settings, IReadOnlyList<IPetTarget> current, TextWriter log)
     {
         Interlocked.Increment(ref Reconciles);
