@@ -155,7 +155,7 @@ public static class WatchdogCommands
             o.Write($"board: {state.Board ?? "none"}\n");
             o.Write(state.SystemdHoldsWatchdog is { } why
                 ? $"hardware watchdog: held by systemd ({why}); the daemon gates systemd's service watchdog (WATCHDOG=1 only while healthy)\n"
-                : "hardware watchdog: not held by systemd (RuntimeWatchdogSec= off); the daemon pets its devices itself\n");
+                : "hardware watchdog: not held by systemd; the daemon pets its devices itself\n");
             foreach (var t in state.Targets)
             {
                 o.Write($"target: {t.Name} ({t.Kind}{(t.TimeoutSeconds is { } s ? $", timeout {s} s" : "")}){(t.LastError is { } e ? $"; last error: {e}" : "")}\n");
