@@ -12,7 +12,7 @@ namespace Appliance.Core.Watchdog;
 /// </summary>
 /// <param name="SystemdOwns">systemd holds (or will hold) the hardware watchdog.</param>
 /// <param name="Reason">Why we think so, as evidence in one clause; null when Appliance owns it.</param>
-/// <param name="HeldDevices">The watchdog nodes PID 1 has open, as /dev/watchdogN.</param>
+/// <param name="HeldDevices">The watchdog nodes PID 1 has open, or will open (its WatchdogDevice=, when RuntimeWatchdogSec= is set), as /dev/watchdogN.</param>
 public sealed record WatchdogOwnership(bool SystemdOwns, string? Reason, IReadOnlyList<string> HeldDevices)
 {
     public static readonly WatchdogOwnership Appliance = new(false, null, []);
@@ -48,6 +48,14 @@ public sealed record WatchdogOwnership(bool SystemdOwns, string? Reason, IReadOn
         if (held.Count > 0)
         {
             evidence.Add($"PID 1 has {string.Join(" and ", held)} open");
+        }
+
+        // A device systemd is configured to take but has not opened yet (its driver loaded after
+        // PID 1 started; systemd opens it on a later ping) is left to it too: opening it first
+        // would take it from systemd.
+        if (configured && Canonical(config.Device) is { } claimed && !held.Contains(claimed))
+        {
+            held.Add(claimed);
         }
 
         return new WatchdogOwnership(true, string.Join("; ", evidence), held);

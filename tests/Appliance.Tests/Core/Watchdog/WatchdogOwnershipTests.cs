@@ -42,6 +42,28 @@ public sealed class WatchdogOwnershipTests
         var o = WatchdogOwnership.Decide(On, systemdIsPid1: true, ["/dev/watchdog1"]);
 
         Assert.Equal("RuntimeWatchdogSec=30s (/etc/systemd/system.conf:2); PID 1 has /dev/watchdog1 open", o.Reason);
+        Assert.True(o.Holds("/dev/watchdog1"));
+        Assert.False(o.Holds("/dev/watchdog2"));
+    }
+
+    [Fact]
+    public void Decide_ConfiguredButNotYetOpen_ItsDeviceIsLeftToSystemd()
+    {
+        var o = WatchdogOwnership.Decide(On, systemdIsPid1: true, []);
+
+        Assert.True(o.Holds("/dev/watchdog"));
+        Assert.False(o.Holds("/dev/watchdog1"));
+        Assert.Equal("RuntimeWatchdogSec=30s (/etc/systemd/system.conf:2)", o.Reason);
+    }
+
+    [Fact]
+    public void Decide_ConfiguredWithWatchdogDevice_LeavesThatDevice()
+    {
+        var config = SystemdRuntimeWatchdog.Read([("/etc/systemd/system.conf", "[Manager]\nRuntimeWatchdogSec=30s\nWatchdogDevice=/dev/watchdog1\n")], null);
+
+        var o = WatchdogOwnership.Decide(config, systemdIsPid1: true, []);
+
+        Assert.True(o.Holds("/dev/watchdog1"));
         Assert.False(o.Holds("/dev/watchdog0"));
     }
 

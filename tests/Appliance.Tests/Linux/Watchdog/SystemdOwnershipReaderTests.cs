@@ -97,6 +97,19 @@ public sealed class SystemdOwnershipReaderTests
     }
 
     [Fact]
+    public void Reconcile_SystemdConfiguredButDeviceNotYetOpen_LeftToSystemd()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddSystemd(root);
+        FakeTrees.AddWatchdog(root, 0, "i6300ESB timer");
+        root.Write("etc/systemd/system.conf.d/60-watchdog.conf", "[Manager]\nRuntimeWatchdogSec=30s\n");
+
+        var targets = Platform(root).ReconcileTargets(new WatchdogSettings { Board = "none" }, [], TextWriter.Null);
+
+        Assert.Empty(targets);
+    }
+
+    [Fact]
     public void Reconcile_DeviceSystemdDoesNotHold_Opened()
     {
         using var root = new TempDir();
