@@ -135,60 +135,12 @@ public sealed record SystemdRuntimeWatchdog(bool Enabled, TimeSpan? Timeout, str
     }
 
     /// <summary>Numbers with systemd.time(7) units, summed; a bare number is seconds. Null when malformed.</summary>
-    private static TimeSpan? Span(string value)
-    {
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        double total = 0;
-        int i = 0;
-        while (i < value.Length)
-        {
-            while (i < value.Length && value[i] == ' ')
-            {
-                i++;
-            }
-
-            int start = i;
-            while (i < value.Length && (char.IsAsciiDigit(value[i]) || value[i] == '.'))
-            {
-                i++;
-            }
-
-            if (!double.TryParse(value.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double number))
-            {
-                return null;
-            }
-
-            while (i < value.Length && value[i] == ' ')
-            {
-                i++;
-            }
-
-            int unitStart = i;
-            while (i < value.Length && char.IsAsciiLetter(value[i]))
-            {
-                i++;
-            }
-
-            double? seconds = UnitSeconds(value[unitStart..i]);
-            if (seconds is null)
-            {
-                return null;
-            }
-
-            total += number * seconds.Value;
-        }
-
-        return TimeSpan.FromSeconds(total);
-    }
+    private static TimeSpan? Span(string value) => Text.TimeSpanText.Seconds(value, UnitSeconds) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     /// <summary>The units of parse_sec's table (src/basic/time-util.c, parse_time / lookup_unit); "" is seconds.</summary>
     private static double? UnitSeconds(string unit) => unit switch
     {
-        "" or "s" or "sec" or "second" or "seconds" => 1,
+        "s" or "sec" or "second" or "seconds" => 1,
         "us" or "usec" => 1e-6,
         "ms" or "msec" => 1e-3,
         "m" or "min" or "minute" or "minutes" => 60,
