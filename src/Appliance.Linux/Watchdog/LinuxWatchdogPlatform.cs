@@ -44,8 +44,13 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
     public IReadOnlyList<IPetTarget> ReconcileTargets(WatchdogSettings settings, IReadOnlyList<IPetTarget> current, TextWriter log)
     {
         Board = BoardProfiles.Resolve(settings.Board, BoardProfiles.Load(_boardsDirectory), () => BoardProfiles.ReadMachine(_root), _boardsDirectory);
+        // When systemd owns the hardware watchdog, the board's devices are its: only a Device=
+        // given outright is looked for. At boot the daemon starts before udev has loaded the
+        // driver, and a board device not there yet must not fail the start (that fails the unit,
+        // and in this arrangement the unit's failure reboots the machine).
         var selectors = settings.Devices.Count > 0
             ? settings.Devices
+            : HardwareOwnership().SystemdOwns ? []
             : Board is { Watchdogs.Count: > 0 } b ? b.Watchdogs.Map(w => DeviceSelector.ByIdentity(w.Identity))
             : Board?.GpioWatchdog is not null || settings.Gpio is not null ? []
             : [DeviceSelector.ByPath("/dev/watchdog0")];

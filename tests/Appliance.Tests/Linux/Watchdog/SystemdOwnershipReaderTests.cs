@@ -109,6 +109,31 @@ public sealed class SystemdOwnershipReaderTests
         Assert.Empty(targets);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Reconcile_BoardDeviceNotThereYet_FailsOnlyWhenApplianceOwnsTheWatchdog(bool systemdOwns)
+    {
+        // Early boot on a QEMU PC: the daemon runs before udev has loaded i6300esb.
+        using var root = new TempDir();
+        FakeTrees.AddSystemd(root);
+        root.Write("sys/class/dmi/id/sys_vendor", "QEMU\n");
+        root.Write("sys/class/dmi/id/product_name", "Standard PC (i440FX + PIIX, 1996)\n");
+        root.Subdirectory("sys/class/watchdog");
+        root.Write("etc/systemd/system.conf.d/60-watchdog.conf", $"[Manager]\nRuntimeWatchdogSec={(systemdOwns ? "30s" : "off")}\n");
+
+        var reconcile = () => Platform(root).ReconcileTargets(new WatchdogSettings(), [], TextWriter.Null);
+
+        if (systemdOwns)
+        {
+            Assert.Empty(reconcile());
+        }
+        else
+        {
+            Assert.Contains("no watchdog with identity \"i6300ESB timer\"", Assert.Throws<WatchdogSelectionException>(reconcile).Message);
+        }
+    }
+
     [Fact]
     public void Reconcile_DeviceSystemdDoesNotHold_Opened()
     {
