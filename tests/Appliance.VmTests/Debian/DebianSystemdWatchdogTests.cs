@@ -50,8 +50,12 @@ public sealed class DebianSystemdWatchdogTests(ITestOutputHelper output)
         Assert.Equal(passes + 1, guest.FirmwarePasses);
         Assert.NotEqual(before, up.BootId);
 
+        // The daemon came back with the machine, in the same arrangement, and pets again: the check passes on this boot.
+        await WaitForAsync(guest, "systemctl is-active --quiet appliance-watchdog.service && echo daemon-is-active || true", "daemon-is-active", "appliance-watchdog.service to be active on the new boot");
         using (var status = JsonDocument.Parse(await guest.RunAsync("appliance watchdog status --json")))
         {
+            Assert.True(status.RootElement.GetProperty("running").GetBoolean());
+            Assert.NotNull(status.RootElement.GetProperty("daemon").GetProperty("systemd_holds_watchdog").GetString());
             var stop = status.RootElement.GetProperty("last_stop");
             Assert.Equal(before, stop.GetProperty("boot_id").GetString());
             Assert.Contains("app: not answering", string.Join(" ", stop.GetProperty("failures").EnumerateArray().Select(f => f.GetString())), StringComparison.Ordinal);
