@@ -57,6 +57,10 @@ for unit in "$here"/systemd/*.service; do
   fi
 done
 
+# Not a unit: the drop-in for the arrangement where systemd owns the hardware watchdog, which the
+# operator installs into /etc/systemd/system/appliance-watchdog.service.d/ when it applies.
+install -D -m 0644 "$here/systemd/systemd-owns-watchdog.conf" "$dest$share/systemd/systemd-owns-watchdog.conf"
+
 if [ "${GZIP_MAN:-no}" = yes ]; then
   gzip -9n <"$here/man/appliance.8" >"$dest$prefix/share/man/man8/appliance.8.gz"
   chmod 0644 "$dest$prefix/share/man/man8/appliance.8.gz"

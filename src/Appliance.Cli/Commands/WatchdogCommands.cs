@@ -149,7 +149,13 @@ public static class WatchdogCommands
             o.Write($"daemon: {(running ? $"running (pid {state.Pid})" : $"not running (last seen as pid {state.Pid} at {Stamp(state.UpdatedAt)})")}\n");
             o.Write($"gate: {state.Gate}; {(state.Healthy ? "healthy" : "unhealthy")}\n");
             o.Write($"last pet: {pet}; {state.Pets} pets, every {state.IntervalMs} ms\n");
+            o.Write(state.LatePets == 0
+                ? "late pets: none (none went out more than half an interval after it was due)\n"
+                : $"late pets: {state.LatePets} (more than half an interval after they were due); the largest {state.LargestLatenessMs} ms late\n");
             o.Write($"board: {state.Board ?? "none"}\n");
+            o.Write(state.SystemdHoldsWatchdog is { } why
+                ? $"hardware watchdog: held by systemd ({why}); the daemon gates systemd's service watchdog (WATCHDOG=1 only while healthy)\n"
+                : "hardware watchdog: not held by systemd; the daemon pets its devices itself\n");
             foreach (var t in state.Targets)
             {
                 o.Write($"target: {t.Name} ({t.Kind}{(t.TimeoutSeconds is { } s ? $", timeout {s} s" : "")}){(t.LastError is { } e ? $"; last error: {e}" : "")}\n");

@@ -108,53 +108,8 @@ internal static class ConfigValues
         }
 
         string expected = $"expected a time span from {Show(min)} to {Show(max)}, such as 30 or 1min 30s";
-        double total = 0;
-        int i = 0;
-        while (i < value.Length)
-        {
-            while (i < value.Length && value[i] == ' ')
-            {
-                i++;
-            }
-
-            int start = i;
-            while (i < value.Length && (char.IsAsciiDigit(value[i]) || value[i] == '.'))
-            {
-                i++;
-            }
-
-            if (!double.TryParse(value.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double number))
-            {
-                throw new ConfigValueException(expected);
-            }
-
-            while (i < value.Length && value[i] == ' ')
-            {
-                i++;
-            }
-
-            int unitStart = i;
-            while (i < value.Length && char.IsAsciiLetter(value[i]))
-            {
-                i++;
-            }
-
-            string unit = value[unitStart..i];
-            if (unit.Length == 0)
-            {
-                total += number;
-                continue;
-            }
-
-            (string Unit, double Seconds) match = Array.Find(TimeUnits, u => u.Unit == unit);
-            if (match.Unit is null)
-            {
-                throw new ConfigValueException(expected);
-            }
-
-            total += number * match.Seconds;
-        }
-
+        double total = Text.TimeSpanText.Seconds(value, unit => Array.Find(TimeUnits, u => u.Unit == unit) is { Unit: not null } match ? match.Seconds : null)
+            ?? throw new ConfigValueException(expected);
         TimeSpan span = TimeSpan.FromSeconds(total);
         if (span < min || span > max)
         {

@@ -79,8 +79,15 @@ public static class ApplianceMetrics
                 [MetricSample.Of(watchdog.Pets)]));
             if (watchdog.LatePets is { } late)
             {
-                families.Add(new("appliance_watchdog_late_pets_total", "Pets the daemon made later than its interval allows since it started.", MetricType.Counter,
+                families.Add(new("appliance_watchdog_late_pets_total", "Pets the daemon made more than half an interval after they were due, since it started.", MetricType.Counter,
                     [MetricSample.Of(late)]));
+            }
+
+            if (watchdog.LargestLatenessMs is { } largest)
+            {
+                // Prometheus' base unit for time is the second (its naming guide), as node_exporter's *_seconds metrics.
+                families.Add(new("appliance_watchdog_pet_lateness_max_seconds", "How late the latest-going pet was since the daemon started; 0 when none was late.", MetricType.Gauge,
+                    [MetricSample.Of(largest / 1000.0)]));
             }
         }
 

@@ -15,4 +15,8 @@ public sealed record WatchdogCounters
 
     [JsonPropertyName("late_pets")]
     public long? LatePets { get; init; }
+
+    /// <summary>Read with <see cref="LatePets"/>; absent in a state.json older than it.</summary>
+    [JsonPropertyName("largest_lateness_ms")]
+    public long? LargestLatenessMs { get; init; }
 }

@@ -145,6 +145,18 @@ public sealed record WatchdogDaemonState
     [JsonPropertyName("interval_ms")]
     public long IntervalMs { get; init; }
 
+    /// <summary>Pets that went out more than half an interval after they were due (<see cref="LatePets"/>), since the daemon started.</summary>
+    [JsonPropertyName("late_pets")]
+    public long LatePets { get; init; }
+
+    /// <summary>How late the latest-going pet was, since the daemon started; 0 when none was late.</summary>
+    [JsonPropertyName("largest_lateness_ms")]
+    public long LargestLatenessMs { get; init; }
+
+    /// <summary>Null when Appliance owns the hardware watchdog; else why systemd is taken to hold it (<see cref="WatchdogOwnership"/>), and the daemon gates systemd's service watchdog.</summary>
+    [JsonPropertyName("systemd_holds_watchdog")]
+    public string? SystemdHoldsWatchdog { get; init; }
+
     [JsonPropertyName("gate")]
     public required string Gate { get; init; }
 

@@ -17,6 +17,13 @@ public interface IWatchdogPlatform
     /// <summary>What a check run gets: the root, the clock, <c>CheckTimeout=</c>, a process runner capped at <c>OutputLimitBytes=</c>.</summary>
     Health.HealthCheckContext CheckContext(WatchdogSettings settings, CancellationToken cancel);
 
+    /// <summary>
+    /// Whether systemd (PID 1) holds the hardware watchdog (<c>RuntimeWatchdogSec=</c>, or a
+    /// <c>/dev/watchdogN</c> among PID 1's files), read once. When it does,
+    /// <see cref="ReconcileTargets"/> leaves the devices it holds alone instead of failing with EBUSY.
+    /// </summary>
+    WatchdogOwnership HardwareOwnership();
+
     /// <summary>The board profile in use, by name; null without one.</summary>
     string? BoardName { get; }
 

@@ -22,6 +22,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
     private readonly IFileSteps _steps;
     private readonly TimeProvider _time;
     private readonly WatchdogSysfs _sysfs;
+    private WatchdogOwnership? _ownership;
     private StatusLedWriter? _led;
     private StatusLedSettings? _ledSettings;
 
@@ -36,13 +37,20 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
 
     public string? BoardName => Board?.Name;
 
+    public WatchdogOwnership HardwareOwnership() => _ownership ??= SystemdOwnershipReader.Read(_root);
+
     public BoardProfile? Board { get; private set; }
 
     public IReadOnlyList<IPetTarget> ReconcileTargets(WatchdogSettings settings, IReadOnlyList<IPetTarget> current, TextWriter log)
     {
         Board = BoardProfiles.Resolve(settings.Board, BoardProfiles.Load(_boardsDirectory), () => BoardProfiles.ReadMachine(_root), _boardsDirectory);
+        // When systemd owns the hardware watchdog, the board's devices are its: only a Device=
+        // given outright is looked for. At boot the daemon starts before udev has loaded the
+        // driver, and a board device not there yet must not fail the start (that fails the unit,
+        // and in this arrangement the unit's failure reboots the machine).
         var selectors = settings.Devices.Count > 0
             ? settings.Devices
+            : HardwareOwnership().SystemdOwns ? []
             : Board is { Watchdogs.Count: > 0 } b ? b.Watchdogs.Map(w => DeviceSelector.ByIdentity(w.Identity))
             : Board?.GpioWatchdog is not null || settings.Gpio is not null ? []
             : [DeviceSelector.ByPath("/dev/watchdog0")];
@@ -69,7 +77,11 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
                     continue;
                 }
 
-                var device = WatchdogDevice.Open(path, name, _sysfs);
+                if (OpenUnlessSystemdHolds(path, name, log) is not { } device)
+                {
+                    continue;
+                }
+
                 opened.Add(device);
                 device.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
                 if (device.Options is null)
@@ -331,6 +343,31 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         else if (wanted?.GpioChip is { } chip)
         {
             _led = new StatusLedWriter(null, GpioOutput.Request(_root, chip, wanted.GpioLine, initial: false, activeLow: false));
+        }
+    }
+
+    /// <summary>
+    /// Opens the device, unless systemd holds it: one PID 1 has open is not tried, and when
+    /// systemd owns the hardware watchdog an EBUSY is taken as its (PID 1's files could not be
+    /// read). Otherwise EBUSY is another daemon's, and an error.
+    /// </summary>
+    private WatchdogDevice? OpenUnlessSystemdHolds(string path, string? name, TextWriter log)
+    {
+        WatchdogOwnership ownership = HardwareOwnership();
+        // PID 1's links name the device as the system sees it, without the --root prefix.
+        if (ownership.Holds("/" + Path.GetRelativePath(_root, path)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return WatchdogDevice.Open(path, name, _sysfs);
+        }
+        catch (FileProblemException e) when (e.Kind == FileProblemKind.Busy && ownership.SystemdOwns)
+        {
+            log.WriteLine($"appliance: {path}: busy, taken to be systemd's ({ownership.Reason}); not petting it");
+            return null;
         }
     }
 

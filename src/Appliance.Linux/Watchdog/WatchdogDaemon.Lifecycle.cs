@@ -90,6 +90,7 @@ public sealed partial class WatchdogDaemon
             errors = new Dictionary<string, string>(_targetErrors);
         }
 
+        LatePetFigures late = Lateness;
         try
         {
             _context.Files.WriteState(new WatchdogDaemonState
@@ -100,6 +101,9 @@ public sealed partial class WatchdogDaemon
                 LastPet = lastPet == 0 ? null : new DateTimeOffset(lastPet, TimeSpan.Zero),
                 Pets = Pets,
                 IntervalMs = (long)round.Interval.TotalMilliseconds,
+                LatePets = late.Count,
+                LargestLatenessMs = (long)late.Largest.TotalMilliseconds,
+                SystemdHoldsWatchdog = _ownership.Reason,
                 Gate = gate.ToString().ToLowerInvariant(),
                 Healthy = verdict?.Healthy ?? true,
                 Failures = verdict?.Failures ?? [],

@@ -37,6 +37,8 @@ public sealed partial class WatchdogDaemon
     private readonly AutoResetEvent _mainWake = new(false);
     private readonly object _gateLock = new();
     private readonly Dictionary<string, string> _targetErrors = new(StringComparer.Ordinal);
+    private readonly LatePets _latePets = new();
+    private WatchdogOwnership _ownership = WatchdogOwnership.Appliance;
     private PetGate _gate = new(TimeSpan.Zero, false);
     private volatile Round _round = null!;
     private volatile bool _stopping;
@@ -70,6 +72,18 @@ public sealed partial class WatchdogDaemon
         }
     }
 
+    /// <summary>Late pets so far and the largest lateness, for tests and state.json.</summary>
+    public LatePetFigures Lateness
+    {
+        get
+        {
+            lock (_latePets)
+            {
+                return _latePets.Snapshot();
+            }
+        }
+    }
+
     /// <summary>The interval in use.</summary>
     public TimeSpan Interval => _round.Interval;
 
@@ -98,15 +112,30 @@ public sealed partial class WatchdogDaemon
             log.WriteLine($"appliance: petting was stopped on purpose earlier this boot ({previous.Reason}); not resuming. The watchdog will reset the machine.");
         }
 
+        WatchdogOwnership ownership = _platform.HardwareOwnership();
+        _ownership = ownership;
         var targets = new List<IPetTarget>(_platform.ReconcileTargets(settings, [], log));
-        if (_notifier is not null && _systemdTimeout is { } sd)
+        TimeSpan? serviceWatchdog = _notifier is not null ? _systemdTimeout : null;
+        if (_notifier is not null && serviceWatchdog is { } sd)
         {
             targets.Add(new SystemdWatchdogTarget(_notifier, sd));
+        }
+
+        if (ownership.SystemdOwns && targets.Count == 0)
+        {
+            throw new FileProblemException(FileProblemKind.Unsupported, ownership.HeldDevices.Count > 0 ? ownership.HeldDevices[0] : SystemdRuntimeWatchdog.DefaultDevice, ownership.NothingToGate());
         }
 
         if (targets.Count == 0)
         {
             throw new FileProblemException(FileProblemKind.Missing, "[Watchdog]", "nothing to pet: no watchdog device, GPIO watchdog or systemd WatchdogSec=; configure Device= or load a watchdog driver");
+        }
+
+        if (ownership.SystemdOwns)
+        {
+            // The one sentence that says which arrangement this is; the gating itself is the
+            // ordinary gate: the systemd target is petted only when the checks pass, like every target.
+            log.WriteLine($"appliance: {ownership.StartSentence(serviceWatchdog)}");
         }
 
         var checks = new CheckScheduler(_platform.CreateChecks(settings), settings.CheckInterval, _context.Time, cancel => _platform.CheckContext(settings, cancel));
@@ -168,7 +197,9 @@ public sealed partial class WatchdogDaemon
     {
         var time = _context.Time;
         int? appliedPriority = null;
-        long next = time.GetTimestamp();
+        // When this round's pet is due (for its lateness), and when the loop aimed to wake for it.
+        long due = time.GetTimestamp();
+        long aim = due;
         while (!_stopping)
         {
             Round round = _round;
@@ -190,9 +221,11 @@ public sealed partial class WatchdogDaemon
             switch (decision.Action)
             {
                 case GateAction.Pet:
+                    NoteLateness(time.GetElapsedTime(due), round.Interval, now);
                     PetAll(round);
                     break;
                 case GateAction.PetAndRepair:
+                    NoteLateness(time.GetElapsedTime(due), round.Interval, now);
                     PetAll(round);
                     StartRepair(round.Settings, decision.Reason ?? "unhealthy");
                     break;
@@ -201,18 +234,30 @@ public sealed partial class WatchdogDaemon
                     break;
             }
 
-            // The schedule advances by whole intervals from the first pet, so a slow round
-            // does not shift every later one; after a long stall, start afresh rather than burst.
+            // The schedule advances by whole intervals, so a slow round does not shift every
+            // later one. A pet already overdue goes out at once (its lateness counted from when
+            // it was due), and the schedule restarts from it: after a long stall the loop pets
+            // once, not a burst of catch-up pets.
             long interval = (long)(round.Interval.TotalSeconds * time.TimestampFrequency);
-            next += interval;
+            due = aim + interval;
             long current = time.GetTimestamp();
-            if (next < current)
-            {
-                next = current + interval;
-            }
+            aim = due < current ? current : due;
+            _petWake.WaitOne(TimeSpan.FromSeconds((double)(aim - current) / time.TimestampFrequency));
+        }
+    }
 
-            long waitTicks = next - current;
-            _petWake.WaitOne(TimeSpan.FromSeconds((double)waitTicks / time.TimestampFrequency));
+    /// <summary>Counts a late pet; the warning (at most hourly, decided by <see cref="LatePets"/>) is logged from this thread, as a failed pet is.</summary>
+    private void NoteLateness(TimeSpan lateness, TimeSpan interval, DateTimeOffset now)
+    {
+        string? warning;
+        lock (_latePets)
+        {
+            warning = _latePets.Observe(lateness, interval, now);
+        }
+
+        if (warning is not null)
+        {
+            _context.Log.WriteLine($"appliance: warning: {warning}");
         }
     }
 

@@ -45,6 +45,7 @@ public sealed class InstallTreeTests : IDisposable
         Assert.True(File.Exists(_dest.File("usr/local/bin/appliance")));
         Assert.True(File.Exists(_dest.File("usr/local/share/appliance/grub/appliance.cfg")));
         Assert.True(File.Exists(_dest.File("usr/local/share/appliance/boards/qemu-x86_64/watchdog.json")));
+        Assert.Contains("\nFailureAction=reboot-force\n", File.ReadAllText(_dest.File("usr/local/share/appliance/systemd/systemd-owns-watchdog.conf")));
         Assert.Equal(CheckTreeMode755, File.GetUnixFileMode(_dest.File("etc/grub.d/01_appliance")));
 
         // The drop-in names the copy under the prefix: run it, and it looks exactly there.

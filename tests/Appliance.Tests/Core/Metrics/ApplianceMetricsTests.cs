@@ -72,12 +72,22 @@ public sealed class ApplianceMetricsTests
     }
 
     [Fact]
+    public void Build_DaemonLateness_ExportedInSeconds()
+    {
+        var families = Parse(new MetricsInput([], false, null, new WatchdogCounters { Pets = 9, LatePets = 1, LargestLatenessMs = 1250 }));
+
+        Assert.Equal(1.25, Single(families, "appliance_watchdog_pet_lateness_max_seconds").Value);
+        Assert.Equal("gauge", families.Single(f => f.Name == "appliance_watchdog_pet_lateness_max_seconds").Type);
+    }
+
+    [Fact]
     public void Build_DaemonStateWithoutLatePets_LatePetsLeftOutNotZero()
     {
         var families = Parse(new MetricsInput([], false, null, new WatchdogCounters { Pets = 5 }));
 
         Assert.Equal(5, Single(families, "appliance_watchdog_pets_total").Value);
         Assert.DoesNotContain(families, f => f.Name == "appliance_watchdog_late_pets_total");
+        Assert.DoesNotContain(families, f => f.Name == "appliance_watchdog_pet_lateness_max_seconds");
     }
 
     private static IReadOnlyList<ParsedFamily> Parse(MetricsInput input) =>

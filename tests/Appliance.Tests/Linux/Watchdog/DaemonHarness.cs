@@ -34,12 +34,19 @@ internal sealed class RecordingTarget(string name = "/dev/fake0", TimeSpan? dead
         }
     }
 
+    /// <summary>Called after each pet with how many there have been, on the pet thread: a test can hold the thread up here.</summary>
+    public Action<int>? AfterPet { get; init; }
+
     public void Pet()
     {
+        int count;
         lock (_pets)
         {
             _pets.Add(Stopwatch.GetTimestamp());
+            count = _pets.Count;
         }
+
+        AfterPet?.Invoke(count);
     }
 
     /// <summary>The longest time between two consecutive pets.</summary>
@@ -102,6 +109,11 @@ internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<Watch
     public readonly List<StatusLedState> Shown = [];
 
     public string? BoardName => "fake";
+
+    /// <summary>What <see cref="HardwareOwnership"/> answers; Appliance's by default.</summary>
+    public WatchdogOwnership Ownership { get; init; } = WatchdogOwnership.Appliance;
+
+    public WatchdogOwnership HardwareOwnership() => Ownership;
 
     public IReadOnlyList<IPetTarget> ReconcileTargets(WatchdogSettings settings, IReadOnlyList<IPetTarget> current, TextWriter log)
     {

@@ -25,4 +25,18 @@ internal static class FakeTrees
     }
 
     public static void AddBootId(TempDir root) => root.Write("proc/sys/kernel/random/boot_id", BootId + "\n");
+
+    /// <summary>systemd as PID 1 (sd_booted's /run/systemd/system) with Debian's commented-out system.conf.</summary>
+    public static void AddSystemd(TempDir root)
+    {
+        root.Subdirectory("run/systemd/system");
+        root.Write("etc/systemd/system.conf", "[Manager]\n#RuntimeWatchdogSec=off\n#RebootWatchdogSec=10min\n");
+    }
+
+    /// <summary>An open file of PID 1: /proc/1/fd/N, a link to <paramref name="target"/>.</summary>
+    public static void AddPid1Fd(TempDir root, int fd, string target)
+    {
+        root.Subdirectory("proc/1/fd");
+        File.CreateSymbolicLink(root.File($"proc/1/fd/{fd}"), target);
+    }
 }

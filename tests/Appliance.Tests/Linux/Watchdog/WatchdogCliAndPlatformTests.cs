@@ -173,6 +173,36 @@ public sealed class WatchdogCliTests
         Assert.Contains("modprobe softdog", r.Stderr);
     }
 
+    [Theory]
+    [InlineData(0L, null, "late pets: none", "hardware watchdog: not held by systemd")]
+    [InlineData(3L, "RuntimeWatchdogSec=30s (/etc/systemd/system.conf:2)", "late pets: 3 (more than half an interval after they were due); the largest 1830 ms late", "hardware watchdog: held by systemd (RuntimeWatchdogSec=30s (/etc/systemd/system.conf:2)); the daemon gates systemd's service watchdog")]
+    public void Status_DaemonState_ShowsLatePetsAndWhoHoldsTheWatchdog(long late, string? systemd, string lateLine, string ownerLine)
+    {
+        using var root = new TempDir();
+        FakeTrees.AddBootId(root);
+        new WatchdogFiles(root.Path, LinuxFileSteps.Instance).WriteState(new WatchdogDaemonState
+        {
+            Pid = 1,
+            BootId = FakeTrees.BootId,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+            Pets = 10,
+            IntervalMs = 1000,
+            LatePets = late,
+            LargestLatenessMs = late == 0 ? 0 : 1830,
+            SystemdHoldsWatchdog = systemd,
+            Gate = "healthy",
+            Healthy = true,
+        });
+
+        var r = InProcessCli.Run("--root", root.Path, "watchdog", "status");
+        var json = InProcessCli.Run("--root", root.Path, "watchdog", "status", "--json");
+
+        Assert.Contains(lateLine, r.Stdout);
+        Assert.Contains(ownerLine, r.Stdout);
+        var daemon = JsonSerializer.Deserialize(json.Stdout, ApplianceJsonContext.Default.WatchdogStatusReport)!.Daemon!;
+        Assert.Equal((late, systemd), (daemon.LatePets, daemon.SystemdHoldsWatchdog));
+    }
+
     [Fact]
     public void Status_AfterAStop_ShowsResetCauseAndStopReason()
     {

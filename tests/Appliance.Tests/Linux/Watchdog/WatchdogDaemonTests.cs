@@ -359,4 +359,35 @@ public sealed class WatchdogDaemonTests
         Assert.Equal("/dev/fake0", state.Targets.Single().Name);
         Assert.Equal(1, state.Targets.Single().TimeoutSeconds);
     }
+
+    [Fact]
+    public void Run_PetThreadHeldUp_CountsTheLatePetAndWarnsOnce()
+    {
+        // Interval 50 ms; the 3rd pet holds the thread for 300 ms, so the 4th goes out about 250 ms after it was due.
+        var target = new RecordingTarget { AfterPet = n => Thread.Sleep(n == 3 ? 300 : 0) };
+        using var h = new DaemonHarness(() => Fast(), Platform(target)).Start();
+        h.WaitFor(() => target.PetCount >= 10, "ten pets");
+        h.WaitFor(() => h.Files.ReadState() is { LatePets: >= 1 }, "state.json counting the late pet");
+        h.Stop();
+
+        LatePetFigures late = h.Daemon.Lateness;
+        var state = h.Files.ReadState()!;
+        Assert.InRange(late.Count, 1, 3);
+        Assert.InRange(late.Largest, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(2000));
+        Assert.Equal(late.Count, state.LatePets);
+        Assert.Equal((long)late.Largest.TotalMilliseconds, state.LargestLatenessMs);
+        Assert.Single(h.Log.ToString().Split('\n'), l => l.StartsWith("appliance: warning: a watchdog pet went out", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_PetsOnTime_CountsNoLatePets()
+    {
+        var target = new RecordingTarget();
+        using var h = new DaemonHarness(() => Fast() with { Interval = TimeSpan.FromMilliseconds(400) }, Platform(target)).Start();
+        h.WaitFor(() => target.PetCount >= 4, "four pets");
+        h.Stop();
+
+        Assert.Equal(0, h.Daemon.Lateness.Count);
+        Assert.DoesNotContain("late", h.Log.ToString(), StringComparison.Ordinal);
+    }
 }
