@@ -157,6 +157,10 @@ public sealed record WatchdogDaemonState
     [JsonPropertyName("systemd_holds_watchdog")]
     public string? SystemdHoldsWatchdog { get; init; }
 
+    /// <summary>The escape-hatch self-test's present findings at the daemon's last look ("ID: sentence"); reported only, never a reason to stop petting.</summary>
+    [JsonPropertyName("escape_hatch")]
+    public IReadOnlyList<string> EscapeHatch { get; init; } = [];
+
     [JsonPropertyName("gate")]
     public required string Gate { get; init; }
 

@@ -46,6 +46,9 @@ public interface IWatchdogPlatform
     /// <summary>SCHED_FIFO for the calling thread (the pet thread), or back to SCHED_OTHER for null.</summary>
     void SetThreadPriority(int? priority, TextWriter log);
 
+    /// <summary>The escape-hatch self-test's findings on this machine (report only); none when it cannot be run (the reason is the self-test's own business: 'appliance check' says it).</summary>
+    IReadOnlyList<Appliance.Core.Health.EscapeHatchFinding> EscapeHatch();
+
     /// <summary>sync(2): the stop record must be on disk before the reset it announces.</summary>
     void Sync();
 }

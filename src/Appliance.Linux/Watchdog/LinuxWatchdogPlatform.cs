@@ -192,6 +192,18 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
         }
     }
 
+    public IReadOnlyList<Appliance.Core.Health.EscapeHatchFinding> EscapeHatch()
+    {
+        try
+        {
+            return Health.EscapeHatchProbe.Run(new Boot.TrialService(_root, _steps, _time, TextWriter.Null));
+        }
+        catch (Exception e) when (e is IOException or FileProblemException or UnauthorizedAccessException or Appliance.Core.Config.ConfigException or Appliance.Core.Menu.GrubConfigException or Appliance.Core.Kexec.KexecPlanException)
+        {
+            return [];
+        }
+    }
+
     public bool TrialBoot()
     {
         try

@@ -1,4 +1,5 @@
 using Appliance.Core.Collections;
+using Appliance.Core.Health;
 using Appliance.Core.Watchdog;
 using Appliance.Linux.Files;
 
@@ -104,6 +105,7 @@ public sealed partial class WatchdogDaemon
                 LatePets = late.Count,
                 LargestLatenessMs = (long)late.Largest.TotalMilliseconds,
                 SystemdHoldsWatchdog = _ownership.Reason,
+                EscapeHatch = _escapeHatch,
                 Gate = gate.ToString().ToLowerInvariant(),
                 Healthy = verdict?.Healthy ?? true,
                 Failures = verdict?.Failures ?? [],
@@ -121,6 +123,36 @@ public sealed partial class WatchdogDaemon
         {
             _context.Log.WriteLine($"appliance: {_context.Files.StatePath}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Looks at the escape hatch when it is due (<see cref="EscapeHatchWatch.Interval"/>), logs
+    /// what appeared and what was fixed since the last look, and keeps the present findings for
+    /// the state file. Report only: the gate never sees them.
+    /// </summary>
+    private void WatchEscapeHatch(TextWriter log)
+    {
+        long now = _context.Time.GetTimestamp();
+        if (_escapeHatchLooked is { } last && _context.Time.GetElapsedTime(last, now) < EscapeHatchWatch.Interval)
+        {
+            return;
+        }
+
+        _escapeHatchLooked = now;
+        var findings = _platform.EscapeHatch();
+        var (appeared, cleared) = EscapeHatchWatch.Changes(_escapeHatchIds, findings);
+        foreach (var finding in appeared)
+        {
+            log.WriteLine($"appliance: escape hatch: {finding.Outcome.Output} (reported only; petting goes on)");
+        }
+
+        foreach (string id in cleared)
+        {
+            log.WriteLine($"appliance: escape hatch: '{id}' is no longer a problem");
+        }
+
+        _escapeHatchIds = findings.Filter(f => f.Present).Map(f => f.Id);
+        _escapeHatch = EscapeHatchWatch.Lines(findings);
     }
 
     private void Shutdown(Thread petThread, TextWriter log)

@@ -49,6 +49,11 @@ public sealed partial class WatchdogDaemon
     private string? _repairSummary;
     private bool _settled;
 
+    // The escape-hatch self-test as the main loop last saw it (report only).
+    private long? _escapeHatchLooked;
+    private IReadOnlyList<string> _escapeHatchIds = [];
+    private IReadOnlyList<string> _escapeHatch = [];
+
     public WatchdogDaemon(WatchdogDaemonContext context, Func<WatchdogSettings> load, IWatchdogPlatform platform, SystemdNotifier? notifier, TimeSpan? systemdTimeout)
     {
         _context = context;
@@ -149,6 +154,7 @@ public sealed partial class WatchdogDaemon
         checks.Start();
         _notifier?.Send(SystemdWatchdog.Message(("READY", "1"), ("STATUS", $"petting {targets.Count} target(s) every {_round.Interval.TotalMilliseconds:0} ms")));
         log.WriteLine($"appliance: watchdog daemon running: {string.Join(", ", targets.Map(t => t.Name))}; interval {_round.Interval.TotalMilliseconds:0} ms; {checks.Count} check(s)");
+        WatchEscapeHatch(log);
         Publish();
 
         while (!stop.IsCancellationRequested)
@@ -166,6 +172,7 @@ public sealed partial class WatchdogDaemon
                 Reload(log);
             }
 
+            WatchEscapeHatch(log);
             Publish();
             Settle(log);
         }

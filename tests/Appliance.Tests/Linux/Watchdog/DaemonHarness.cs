@@ -136,6 +136,17 @@ internal sealed class FakePlatform(IReadOnlyList<IPetTarget> targets, Func<Watch
 
     public bool TrialBoot() => false;
 
+    /// <summary>What <see cref="EscapeHatch"/> answers, changeable while the daemon runs.</summary>
+    public volatile IReadOnlyList<Appliance.Core.Health.EscapeHatchFinding> EscapeHatchFindings = [];
+
+    public int EscapeHatchLooks;
+
+    public IReadOnlyList<Appliance.Core.Health.EscapeHatchFinding> EscapeHatch()
+    {
+        Interlocked.Increment(ref EscapeHatchLooks);
+        return EscapeHatchFindings;
+    }
+
     public void TuneProcess(WatchdogSettings settings, TextWriter log)
     {
     }
