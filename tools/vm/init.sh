@@ -74,6 +74,7 @@ next=good
 rescue=no
 armkexec=no
 stability=0
+rejectkexec=no
 wdt=pets
 net=0
 staying=no
@@ -91,6 +92,7 @@ for word in $(cat /proc/cmdline); do
     appliance.next=*) next=${word#appliance.next=} ;;
     appliance.armkexec=*) armkexec=${word#appliance.armkexec=} ;;
     appliance.stability=*) stability=${word#appliance.stability=} ;;
+    appliance.rejectkexec=*) rejectkexec=${word#appliance.rejectkexec=} ;;
     appliance.wdt=*) wdt=${word#appliance.wdt=} ;;
     appliance.rescue=1) rescue=yes ;;
     appliance.net=1) net=1 ;;
@@ -113,6 +115,10 @@ fi
 # config has it off, so the other trials do not pay for arming).
 if [ "$armkexec" = yes ]; then
   sed -i 's/^ArmKexec=.*/ArmKexec=yes/' /etc/appliance/appliance.conf || fail "ArmKexec=yes"
+fi
+# The reject-by-kexec scenario turns [Boot] RejectByKexec on (off on the image).
+if [ "$rejectkexec" = yes ]; then
+  sed -i 's/^RejectByKexec=.*/RejectByKexec=yes/' /etc/appliance/appliance.conf || fail "RejectByKexec=yes"
 fi
 # The stability-window scenario sets [Boot] StabilitySec (0 on the image).
 if [ "$stability" != 0 ]; then

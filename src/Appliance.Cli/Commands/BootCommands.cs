@@ -1,6 +1,10 @@
 using System.CommandLine;
+using Appliance.Core.Boot;
+using Appliance.Core.Kexec;
 using Appliance.Linux.Boot;
+using Appliance.Linux.Files;
 using Appliance.Linux.Kernel;
+using Appliance.Linux.Kexec;
 
 namespace Appliance.Cli.Commands;
 
@@ -21,7 +25,13 @@ public static class BootCommands
             var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : settings.ValidateDeadline;
             var result = trials.Validate(limit);
             int code = context.Report(result, "appliance: ");
-            RebootIfWanted(context, trials.Root, result, settings.RebootOnFailure && !parsed.GetValue(noReboot));
+            bool reboot = settings.RebootOnFailure && !parsed.GetValue(noReboot);
+            if (reboot && settings.RejectByKexec && result is { Reboot: true, Outcome: ValidationOutcome.Rejected } && result.Kind != BootKind.Rescue && RunningSystem.Is(trials.Root))
+            {
+                KexecIntoKnownGood(context, parsed, trials, result);
+            }
+
+            RebootIfWanted(context, trials.Root, result, reboot);
             return code;
         }));
 
@@ -64,6 +74,37 @@ public static class BootCommands
         boot.Subcommands.Add(markGood);
         boot.Subcommands.Add(markBad);
         return boot;
+    }
+
+    /// <summary>
+    /// A rejected trial back to known-good without a firmware pass ([Boot] RejectByKexec): the
+    /// rejection is already in grubenv, so known-good's kernel is loaded with its own command line
+    /// and entered by kexec (systemctl kexec under systemd). Returns only when that failed: the
+    /// caller then reboots through the firmware and GRUB, and the journal says why.
+    /// </summary>
+    private static void KexecIntoKnownGood(CliContext context, ParseResult parsed, TrialService trials, TrialResult result)
+    {
+        try
+        {
+            var service = KexecCommands.Service(context, parsed);
+            var plan = service.PlanSoft(null);
+            ReportProblems(context, trials.NoteOnThisBoot($"back to '{plan.Entry}' by kexec, without a firmware pass"));
+            context.Output.Flush();
+            service.SoftReboot(plan, $"{result.Message}; kexec into known-good '{plan.Entry}'");
+        }
+        catch (Exception e) when (e is KexecException or KexecPlanException or FileProblemException)
+        {
+            context.Error.WriteLine($"appliance: kexec into known-good failed ({e.Message}); rebooting through the firmware, GRUB boots known-good");
+            ReportProblems(context, trials.NoteOnThisBoot($"the kexec into known-good failed ({e.Message}), so it rebooted through the firmware"));
+        }
+    }
+
+    private static void ReportProblems(CliContext context, IReadOnlyList<string> problems)
+    {
+        foreach (string problem in problems)
+        {
+            context.Error.WriteLine($"appliance: {problem}");
+        }
     }
 
     /// <summary>

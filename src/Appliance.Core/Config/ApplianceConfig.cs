@@ -34,6 +34,13 @@ public sealed record BootConfig
     /// <summary>Whether to load the known-good kernel as the panic (kexec) kernel during a trial.</summary>
     public bool ArmKexec { get; init; } = true;
 
+    /// <summary>
+    /// Whether a rejected trial goes back to known-good by kexec (no firmware pass) instead of
+    /// a firmware reboot. The rejection is in grubenv first, so a kexec that fails still ends on
+    /// known-good through GRUB. Off by default until proven on the stock Debian board (issue 16).
+    /// </summary>
+    public bool RejectByKexec { get; init; }
+
     /// <summary>Whether a failed validation reboots at once instead of waiting for the watchdog.</summary>
     public bool RebootOnFailure { get; init; } = true;
 }

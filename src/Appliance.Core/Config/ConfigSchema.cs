@@ -24,6 +24,7 @@ internal static class ConfigSchema
             new("TrialDeadlineSec", (c, v, d) => c with { TrialDeadline = ConfigValues.Seconds(v, TimeSpan.FromSeconds(10), Day, d.TrialDeadline) }),
             new("StabilitySec", (c, v, d) => c with { Stability = ConfigValues.Seconds(v, TimeSpan.Zero, Appliance.Core.Boot.StabilityWindow.MaxWindow, d.Stability) }),
             new("ArmKexec", (c, v, d) => c with { ArmKexec = ConfigValues.Boolean(v, d.ArmKexec) }),
+            new("RejectByKexec", (c, v, d) => c with { RejectByKexec = ConfigValues.Boolean(v, d.RejectByKexec) }),
             new("RebootOnFailure", (c, v, d) => c with { RebootOnFailure = ConfigValues.Boolean(v, d.RebootOnFailure) }),
         ],
         _ => []);

@@ -221,4 +221,21 @@ public sealed partial class TrialService
         byte[] json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type);
         new DurableFile(_steps).Replace(path, [.. json, (byte)'\n'], RecordMode);
     }
+
+    /// <summary>
+    /// Adds <paramref name="note"/> to this boot's journal record (how its decision was carried
+    /// out: a kexec, or why it fell back to the firmware). Secondary: a failure is reported, never thrown.
+    /// </summary>
+    public IReadOnlyList<string> NoteOnThisBoot(string note)
+    {
+        var problems = new List<string>();
+        Secondary(problems, $"adding to this boot's record in {Journal.Directory}", () =>
+        {
+            if (Journal.Find(Kernel.BootId()) is { } record)
+            {
+                Journal.Write(record with { Message = $"{record.Message}; {note}" });
+            }
+        });
+        return problems;
+    }
 }

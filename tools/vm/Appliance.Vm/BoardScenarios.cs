@@ -30,6 +30,7 @@ public static partial class BoardScenarios
     public const string TrialQuarantined = "trial-quarantined";
     public const string TrialStability = "trial-stability";
     public const string DrillPanic = "drill-panic";
+    public const string RejectByKexec = "reject-by-kexec";
     public const string PowerCutAtValidate = "power-cut-at-validate";
     public const string PowerCutInCommit = "power-cut-in-commit";
     public const string WatchdogDaemonPets = "watchdog-daemon-pets";
@@ -64,6 +65,7 @@ public static partial class BoardScenarios
         [TrialQuarantined] = "the operator stages another kernel build whose check fails; it is rolled back and quarantined; staging it again exits 78 and changes nothing; --force stages it",
         [TrialStability] = "a trial with [Boot] StabilitySec=300 passes its first validation; its check fails two minutes after boot, inside the window: it is rejected, not committed, and good explains the rollback",
         [DrillPanic] = "the operator runs `appliance drill panic --yes` on an idle, committed canary: it panics into its own rescue kernel without the firmware, comes back on the same entry, and status shows the measured way back",
+        [RejectByKexec] = "a trial whose check fails, with [Boot] RejectByKexec=yes: its validator writes the rejection, then kexecs into good; good's userspace comes up without a firmware pass and records the rollback",
         [TrialNoInit] = "a trial that panics before userspace, staged with 2 tries: GRUB boots it exactly twice, then good; status says it used all its tries",
         [TrialKernelMissing] = "a trial whose kernel file is gone: GRUB falls back to good on the first boot; the validator ends the trial",
         [PowerCutAtValidate] = "power cut as the trial's validator starts: grubenv parses the same with both tools; the trial (one try fewer) boots again and commits",
@@ -98,6 +100,7 @@ public static partial class BoardScenarios
         TrialQuarantined => RolledBackKernelQuarantinedAsync(board, say),
         TrialStability => TrialFailingInsideStabilityWindowAsync(board, say),
         DrillPanic => DrillPanicAsync(board, say),
+        RejectByKexec => RejectedTrialByKexecAsync(board, say),
         PowerCutAtValidate => PowerCutDuringValidationAsync(board, say, PowerCutAtValidate, afterChecks: false),
         PowerCutInCommit => PowerCutDuringValidationAsync(board, say, PowerCutInCommit, afterChecks: true),
         WatchdogDaemonPets => WatchdogDaemonPetsAsync(board, say),

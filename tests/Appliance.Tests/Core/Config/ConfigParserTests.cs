@@ -129,6 +129,15 @@ public sealed class ConfigParserTests
     }
 
     [Theory]
+    [InlineData("", false)]
+    [InlineData("RejectByKexec=yes", true)]
+    [InlineData("RejectByKexec=no", false)]
+    public void Parse_RejectByKexec_OffByDefault(string line, bool on)
+    {
+        Assert.Equal(on, Parse($"[Boot]\n{line}\n").Config!.Boot.RejectByKexec);
+    }
+
+    [Theory]
     [InlineData("Directory=relative/path", "expected an absolute path without . or .. components")]
     [InlineData("Directory=/etc/../../outside", "expected an absolute path without . or .. components")]
     [InlineData("OutputLimitBytes=100", "expected a size from 1024 to 16777216 bytes, such as 65536 or 64K")]

@@ -84,3 +84,34 @@ public sealed class TrialServiceTests : IDisposable
         Assert.Equal(before, _tree.GrubEnvBytes);
     }
 }
+
+/// <summary>How a decision was carried out, added to the boot's journal record afterwards.</summary>
+public sealed class TrialServiceNoteTests : IDisposable
+{
+    private readonly TrialTree _tree = new();
+
+    public void Dispose() => _tree.Dispose();
+
+    private TrialService Service() => new(_tree.Root, LinuxFileSteps.Instance, new FakeTimeProvider(), TextWriter.Null);
+
+    [Fact]
+    public void NoteOnThisBoot_RecordedBoot_AppendedToItsMessage()
+    {
+        _tree.RequiredCheck("50-app", 1, "app did not answer");
+        Assert.Equal(0, _tree.Run("upgrade", "stage", "trial").ExitCode);
+        _tree.GrubBoots();
+        Service().Validate(TimeSpan.FromSeconds(30));
+
+        var problems = Service().NoteOnThisBoot("back to 'good' by kexec, without a firmware pass");
+
+        Assert.Empty(problems);
+        Assert.EndsWith("; back to 'good' by kexec, without a firmware pass", Assert.Single(Service().Journal.All()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoteOnThisBoot_BootNotRecorded_NothingWritten()
+    {
+        Assert.Empty(Service().NoteOnThisBoot("anything"));
+        Assert.Empty(Service().Journal.All());
+    }
+}
