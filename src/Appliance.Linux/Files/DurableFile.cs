@@ -1,4 +1,5 @@
 using Appliance.Core;
+using Appliance.Core.Storage;
 using Appliance.Linux.Native;
 
 namespace Appliance.Linux.Files;
@@ -7,7 +8,8 @@ namespace Appliance.Linux.Files;
 /// Replaces a file's contents so that after a crash at any point the path holds either the
 /// old contents or the new, never a mix: write a temporary file in the same directory, fsync
 /// it, rename it over the target, fsync the directory. The live file is never truncated or
-/// written in place, and keeps its mode and owner.
+/// written in place, and keeps its mode and owner. The exception is a file the bootloader
+/// reads on FAT, where the rename itself is the danger (see <see cref="Replace"/>).
 /// </summary>
 public sealed class DurableFile
 {
@@ -30,7 +32,10 @@ public sealed class DurableFile
     /// the old inode; if its blocks had been freed, GRUB's save_env would write into whatever
     /// reused them (seen on the QEMU board). So the old file keeps a second name until the next
     /// replacement, and the journal is checkpointed right after the rename: GRUB sees the old
-    /// contents or the new, and never writes outside them.
+    /// contents or the new, and never writes outside them. On FAT (the EFI system partition) a
+    /// change confined to one sector is written in place instead (<see cref="SectorRewrite"/>);
+    /// a larger change falls back to the rename, which a power cut can leave with a damaged
+    /// allocation table (README, "grubenv on the ESP").
     /// </param>
     public void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode fallbackMode, bool readByBootloader = false)
     {
@@ -46,6 +51,10 @@ public sealed class DurableFile
         string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
         string temporary = TemporaryPathFor(path);
         FileStatus? existing = FileStatus.Of(path);
+        if (readByBootloader && existing is { IsRegularFile: true } && _steps.IsOnFat(directory) && TryOverwriteOneSector(path, contents))
+        {
+            return;
+        }
 
         if (File.Exists(temporary))
         {
@@ -90,6 +99,29 @@ public sealed class DurableFile
             TryDelete(temporary);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Writes the one changed sector into the file in place and fsyncs it; false (nothing
+    /// written) when more than one sector changed. Size and clusters stay as they are, so FAT's
+    /// allocation table is not written at all; the directory entry gets a new modification time,
+    /// a rewrite of one sector with its cluster and size unchanged.
+    /// </summary>
+    private bool TryOverwriteOneSector(string path, ReadOnlySpan<byte> contents)
+    {
+        if (SectorRewrite.Plan(File.ReadAllBytes(path), contents) is not { } sector)
+        {
+            return false;
+        }
+
+        if (!sector.IsEmpty)
+        {
+            using var file = _steps.OpenExisting(path);
+            _steps.Write(file, contents.Slice(sector.Offset, sector.Length), sector.Offset);
+            _steps.Fsync(file, path);
+        }
+
+        return true;
     }
 
     /// <summary>

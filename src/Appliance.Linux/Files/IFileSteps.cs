@@ -11,6 +11,9 @@ public interface IFileSteps
     /// <summary>Creates a new file exclusively (O_CREAT|O_EXCL) with the given mode.</summary>
     SafeFileHandle CreateExclusive(string path, UnixFileMode mode);
 
+    /// <summary>Opens an existing file for writing in place, without truncating it.</summary>
+    SafeFileHandle OpenExisting(string path);
+
     void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset);
 
     void SetOwner(SafeFileHandle file, string path, uint uid, uint gid);
@@ -31,4 +34,10 @@ public interface IFileSteps
     void CheckpointFilesystem(string directory);
 
     void Delete(string path);
+
+    /// <summary>
+    /// The directory is on FAT (vfat, msdos: the EFI system partition), where a rename-based
+    /// replace rewrites the allocation table and a power cut in it damages the volume.
+    /// </summary>
+    bool IsOnFat(string directory);
 }

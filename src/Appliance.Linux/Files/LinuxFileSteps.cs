@@ -26,6 +26,8 @@ public sealed class LinuxFileSteps : IFileSteps
         }
     }
 
+    public SafeFileHandle OpenExisting(string path) => File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.None);
+
     public void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset) => RandomAccess.Write(file, data, offset);
 
     public void SetOwner(SafeFileHandle file, string path, uint uid, uint gid)
@@ -74,6 +76,30 @@ public sealed class LinuxFileSteps : IFileSteps
     }
 
     public void Delete(string path) => File.Delete(path);
+
+    public unsafe bool IsOnFat(string directory)
+    {
+        int fd = Libc.open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            throw new SystemError("open", directory, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            byte* buffer = stackalloc byte[Libc.StatfsSize];
+            if (Libc.fstatfs(fd, buffer) != 0)
+            {
+                throw new SystemError("fstatfs", directory, Marshal.GetLastPInvokeError());
+            }
+
+            return *(long*)buffer == Libc.MSDOS_SUPER_MAGIC;
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
 
     public void Link(string existing, string newPath)
     {

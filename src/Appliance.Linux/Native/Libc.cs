@@ -46,6 +46,17 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 
+    /// <summary>
+    /// f_type of statfs for FAT (vfat and msdos), MSDOS_SUPER_MAGIC in include/uapi/linux/magic.h.
+    /// It is the first member of struct statfs, a long on 64-bit glibc (bits/statfs.h), which is
+    /// 120 bytes in all; the buffer leaves room.
+    /// </summary>
+    public const long MSDOS_SUPER_MAGIC = 0x4d44;
+    public const int StatfsSize = 256;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int fstatfs(int fd, byte* buffer);
+
     // include/uapi/linux/reboot.h; glibc's reboot() adds the magic numbers itself.
     public const int RB_AUTOBOOT = 0x01234567;
     public const int RB_KEXEC = 0x45584543;

@@ -14,17 +14,21 @@ public sealed class SimulatedCrashException(string step) : Exception($"simulated
 /// before doing it or right after. Once crashed, every further step throws too, as nothing runs
 /// in a dead process: clean-up code cannot tidy up what a real crash would leave behind.
 /// With <see cref="TornWriteBytes"/>, a crash at a Write writes only that many bytes first.
+/// With <c>onFat</c>, the directory reads as FAT whatever the real filesystem (a query, not a step).
 /// </summary>
 public sealed class CrashingFileSteps : IFileSteps
 {
     private readonly IFileSteps _inner = LinuxFileSteps.Instance;
     private int _step;
 
-    public CrashingFileSteps(int crashAt, bool afterStep, int? tornWriteBytes = null)
+    private readonly bool _onFat;
+
+    public CrashingFileSteps(int crashAt, bool afterStep, int? tornWriteBytes = null, bool onFat = false)
     {
         CrashAt = crashAt;
         AfterStep = afterStep;
         TornWriteBytes = tornWriteBytes;
+        _onFat = onFat;
     }
 
     public int CrashAt { get; }
@@ -40,6 +44,11 @@ public sealed class CrashingFileSteps : IFileSteps
 
     public SafeFileHandle CreateExclusive(string path, UnixFileMode mode) =>
         Step(nameof(CreateExclusive), () => _inner.CreateExclusive(path, mode));
+
+    public SafeFileHandle OpenExisting(string path) =>
+        Step(nameof(OpenExisting), () => _inner.OpenExisting(path));
+
+    public bool IsOnFat(string directory) => _onFat || _inner.IsOnFat(directory);
 
     public void Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset)
     {
@@ -141,11 +150,19 @@ public sealed class CrashingFileSteps : IFileSteps
 }
 
 /// <summary>Real file steps where one named step fails with an I/O error, as a failing disk would.</summary>
-public sealed class FailingFileSteps(string failingStep, Func<string, Exception> error) : IFileSteps
+public sealed class FailingFileSteps(string failingStep, Func<string, Exception> error, bool onFat = false) : IFileSteps
 {
     private readonly IFileSteps _inner = LinuxFileSteps.Instance;
 
     public List<string> Log { get; } = [];
+
+    public SafeFileHandle OpenExisting(string path)
+    {
+        Check(nameof(OpenExisting), path);
+        return _inner.OpenExisting(path);
+    }
+
+    public bool IsOnFat(string directory) => onFat || _inner.IsOnFat(directory);
 
     public SafeFileHandle CreateExclusive(string path, UnixFileMode mode)
     {

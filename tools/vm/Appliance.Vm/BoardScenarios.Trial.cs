@@ -197,12 +197,14 @@ public static partial class BoardScenarios
     /// must end up committed: at once, or after one more try of the trial.
     /// </summary>
     /// <param name="cutDelay">After the checks: how long after the 50-app check's line to cut (default <see cref="CommitCutDelay"/>).</param>
-    public static async Task<ScenarioResult> PowerCutDuringValidationAsync(QemuBoard board, Action<string> say, string name, bool afterChecks, TimeSpan? cutDelay = null)
+    /// <param name="staged">Runs once the trial is staged, before the first boot.</param>
+    public static async Task<ScenarioResult> PowerCutDuringValidationAsync(QemuBoard board, Action<string> say, string name, bool afterChecks, TimeSpan? cutDelay = null, Action? staged = null)
     {
         var delay = cutDelay ?? CommitCutDelay;
         const string trial = "trial";
         var run = new Run(name, board, say);
         run.Say($"host: {board.GrubEnv.StageTrial(trial, 3)}");
+        staged?.Invoke();
 
         board.Start();
         await WaitBootAsync(board, trial).ConfigureAwait(false);

@@ -16,16 +16,13 @@ public static partial class BoardScenarios
     /// <summary>
     /// The ESP variant's cut, after the 50-app check's line: with <see cref="CommitCutDelay"/>
     /// (150 ms) and 90 ms the FAT grubenv was already committed, with 40 ms not yet (two runs
-    /// each, 2026-12-06). 60 ms once landed inside the FAT update of the commit's replace (the
-    /// fresh-clone make test of 2026-12-06 04:40): mtools then could not decode the ESP's FAT
-    /// ("Fat problem while decoding"), an open problem of issue 15 (a replace by rename allocates
-    /// clusters and rewrites FAT and directory sectors; rewriting the 1024-byte block in place,
-    /// as grub-editenv does, would not). Until that is solved the cut stays at 40 ms, before the
-    /// write, where a slower (loaded) guest only moves it earlier: even so the cut left the FAT damaged in
-    /// the next fresh-clone run (the temporary file's cluster allocated): the scenario is out of
-    /// make test until the write is power-cut safe on FAT (tools/vm/README.md).
+    /// each, 2026-12-06), and 60 ms once landed inside the commit's write. That write used to
+    /// be a rename-based replace, and a cut inside it left the FAT damaged (a cluster allocated
+    /// for the temporary file, the rename not done; issue 15). On FAT a change to one sector of
+    /// the block is now written in place (Appliance.Core.Storage.SectorRewrite), which never
+    /// writes the allocation table, so the cut may land anywhere: 60 ms aims at the write.
     /// </summary>
-    public static readonly TimeSpan EspCommitCutDelay = TimeSpan.FromMilliseconds(40);
+    public static readonly TimeSpan EspCommitCutDelay = TimeSpan.FromMilliseconds(60);
 
     /// <summary>
     /// Issue 6's kexec-panic-rescue on the Secure Boot board: the trial's kernel is locked down
@@ -110,9 +107,16 @@ public static partial class BoardScenarios
         var esp = board.Profile.Esp ?? throw board.Fail($"board {board.Profile.Name} has no EFI system partition");
         MoveGrubFilesToEsp(board, esp);
         say($"host: grub.cfg and grubenv moved to the ESP's {EspBoardDir}; /boot/grub holds links to ../efi{EspBoardDir}");
-        var cut = await PowerCutDuringValidationAsync(board, say, PowerCutInCommit, afterChecks: true, EspCommitCutDelay).ConfigureAwait(false);
+        var staged = string.Empty;
+        var cut = await PowerCutDuringValidationAsync(board, say, PowerCutInCommit, afterChecks: true, EspCommitCutDelay,
+            () => staged = board.GrubEnv.EspClusters()).ConfigureAwait(false);
 
         var run = new Run(UefiEspPowerCutInCommit, board, say);
+        // GRUB's save_env and the validator's commit both write the block in place on FAT; a
+        // replace by rename would have moved it to the temporary file's cluster.
+        var clusters = board.GrubEnv.EspClusters();
+        run.Expect(clusters == staged, $"grubenv on the ESP should have been written in place: clusters {staged} when staged, {clusters} at the end");
+        run.Say($"host: grubenv kept its cluster {clusters} through GRUB's try, the validator's commit and the cut");
         run.Expect(cut.Observed["outcome"] != "committed-in-ext4-journal-only", $"grubenv is on FAT, which has no journal: {cut.Observed["outcome"]}");
         var fsck = EspFsck(board, esp);
         // The dirty bit alone is expected: the cut left the volume mounted (fs/fat/inode.c sets
@@ -127,6 +131,7 @@ public static partial class BoardScenarios
         }
 
         run.Observed["esp_fsck"] = fsck.Summary;
+        run.Observed["esp_clusters"] = clusters;
         return run.Finish();
     }
 

@@ -81,6 +81,18 @@ public sealed class DiskGrubEnv
     /// <summary>The EFI system partition as mtools opens it ("disk@@offset"), once <see cref="UseEsp"/> was called.</summary>
     public string? EspImage => _espImage;
 
+    /// <summary>
+    /// The clusters of grubenv on the ESP as mshowfat lists them ("&lt;5&gt;"), once <see cref="UseEsp"/>
+    /// was called: the same list before and after a write means it was written in place.
+    /// </summary>
+    public string EspClusters()
+    {
+        var image = _espImage ?? throw new BoardException("grubenv is not on the ESP (UseEsp was not called)");
+        var shown = ToolRunner.RunChecked("mshowfat", "-i", image, $"::{_espDir}/grubenv").Trim();
+        var start = shown.IndexOf('<', StringComparison.Ordinal);
+        return start < 0 ? throw new BoardException($"mshowfat printed no cluster list: {shown}") : shown[start..];
+    }
+
     public GrubEnvSnapshot Read()
     {
         var file = Dump();

@@ -142,5 +142,104 @@ public sealed class DurableFileTests
         Assert.Equal("/boot/grub/.grubenv.appliance-new", DurableFile.TemporaryPathFor("/boot/grub/grubenv"));
     }
 
+    [Fact]
+    public void Replace_ReadByBootloaderOnFatOneSectorChanged_WritesThatSectorInPlace()
+    {
+        using var dir = new TempDir();
+        byte[] old = Block('#');
+        byte[] next = (byte[])old.Clone();
+        next[600] = (byte)'x';
+        string path = dir.File("grubenv");
+        File.WriteAllBytes(path, old);
+        long inode = Inode(path);
+        var steps = new CrashingFileSteps(int.MaxValue, afterStep: false, onFat: true);
+
+        new DurableFile(steps).Replace(path, next, Mode0600, readByBootloader: true);
+
+        Assert.Equal(next, File.ReadAllBytes(path));
+        Assert.Equal(inode, Inode(path));
+        Assert.Equal(["OpenExisting", "Write", "Fsync"], steps.Log);
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Replace_ReadByBootloaderOnFatNothingChanged_WritesNothing()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("grubenv");
+        File.WriteAllBytes(path, Block('#'));
+        var steps = new CrashingFileSteps(int.MaxValue, afterStep: false, onFat: true);
+
+        new DurableFile(steps).Replace(path, Block('#'), Mode0600, readByBootloader: true);
+
+        Assert.Empty(steps.Log);
+    }
+
+    [Fact]
+    public void Replace_ReadByBootloaderOnFatTwoSectorsChanged_ReplacesByRename()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("grubenv");
+        File.WriteAllBytes(path, Block('#'));
+        byte[] next = Block('#');
+        next[0] = (byte)'x';
+        next[1023] = (byte)'x';
+        var steps = new FailingFileSteps("none", p => new IOException(p), onFat: true);
+
+        new DurableFile(steps).Replace(path, next, Mode0600, readByBootloader: true);
+
+        Assert.Equal(next, File.ReadAllBytes(path));
+        Assert.Contains("Rename", steps.Log);
+        Assert.DoesNotContain("OpenExisting", steps.Log);
+    }
+
+    [Fact]
+    public void Replace_NotReadByBootloaderOnFat_ReplacesByRename()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("state.json");
+        File.WriteAllBytes(path, Block('#'));
+        var steps = new CrashingFileSteps(int.MaxValue, afterStep: false, onFat: true);
+
+        new DurableFile(steps).Replace(path, Block('x'), Mode0600);
+
+        Assert.Contains("Rename", steps.Log);
+    }
+
+    /// <summary>A crash before or after each step of the in-place write: the file holds the old block or the new, and nothing else appears beside it.</summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    [InlineData(1, true)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public void Replace_ReadByBootloaderOnFatCrashAtAnyStep_OldOrNewAndNoOtherFile(int crashAt, bool afterStep)
+    {
+        using var dir = new TempDir();
+        byte[] old = Block('#');
+        byte[] next = (byte[])old.Clone();
+        next[5] = (byte)'x';
+        string path = dir.File("grubenv");
+        File.WriteAllBytes(path, old);
+        var steps = new CrashingFileSteps(crashAt, afterStep, onFat: true);
+
+        Assert.Throws<SimulatedCrashException>(() => new DurableFile(steps).Replace(path, next, Mode0600, readByBootloader: true));
+
+        byte[] after = File.ReadAllBytes(path);
+        Assert.True(after.AsSpan().SequenceEqual(old) || after.AsSpan().SequenceEqual(next), $"crash at step {crashAt} (after: {afterStep}) left a mix");
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void LinuxFileSteps_IsOnFat_TmpDirectoryIsNot()
+    {
+        using var dir = new TempDir();
+
+        Assert.False(LinuxFileSteps.Instance.IsOnFat(dir.Path));
+    }
+
+    private static byte[] Block(char fill) => Enumerable.Repeat((byte)fill, 1024).ToArray();
+
     private static long Inode(string path) => long.Parse(ProcessRunner.Run("/usr/bin/stat", "-c", "%i", path).StdoutText);
 }
