@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using static Appliance.Vm.BenchMath;
+
 namespace Appliance.Vm;
 
 /// <summary>
@@ -82,12 +84,4 @@ public static class KexecBench
     }
 
     private static double Seconds(TimeSpan span) => span.TotalSeconds;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private static double Median(List<double> values)
-    {
-        var s = values.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
-    }
 }

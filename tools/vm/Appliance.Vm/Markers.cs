@@ -82,7 +82,10 @@ public static class Markers
     /// <summary>The entry's own echo in grub.cfg.in; "kernel=" ends the id so "trial" does not match "trial-sick".</summary>
     public static string GrubBooting(string entry) => $"GRUB: booting {entry} kernel=";
 
-    public static string Userspace(string entry) => $"APPLIANCE-MARKER: userspace entry={entry} ";
+    public static string Userspace(string entry) => $"{UserspaceAny}{entry} ";
+
+    /// <summary>init.sh's userspace marker of any entry.</summary>
+    public const string UserspaceAny = "APPLIANCE-MARKER: userspace entry=";
 
     public static string End(string action) => $"APPLIANCE-MARKER: end action={action}";
 
