@@ -15,6 +15,19 @@ for word in $cmdline; do
     echo "APPLIANCE-MARKER: check 50-app panicking kexec_crash_loaded=$loaded" > /dev/console 2>/dev/null
     echo c > /proc/sysrq-trigger
   fi
+  if [ "$word" = appliance.check=hang-daemon ]; then
+    # trial-wdt-pretimeout (issue 16): the hang that stops the daemon but not the kernel.
+    # SIGSTOP it (init.sh wrote its pid); the pretimeout fires 5 s after its last pet and the
+    # panic governor panics into the crash kernel. This check waits, and never answers.
+    read -r loaded < /sys/kernel/kexec_crash_loaded
+    read -r pid < /run/wdt-daemon.pid
+    kill -STOP "$pid"
+    read -r up _ < /proc/uptime
+    echo "APPLIANCE-MARKER: check 50-app panicking kexec_crash_loaded=$loaded via=sigstop pid=$pid uptime=$up" > /dev/console 2>/dev/null
+    /bin/sleep 9
+    echo "APPLIANCE-MARKER: check 50-app still alive 9 s after the daemon stopped" > /dev/console 2>/dev/null
+    exit 1
+  fi
   if [ "$word" = appliance.check=oops ]; then
     # kexec-oops-panic-on-oops: an oops, not a panic; the validator armed
     # kexec and applied the panic policy (kernel.panic_on_oops=1), so the

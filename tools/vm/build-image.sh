@@ -71,10 +71,11 @@ appliance=${APPLIANCE_BIN:-$repo/artifacts/bin/appliance}
 # Modules the guest loads in init.sh, plus crc32c providers: ext4 asks the
 # crypto API for "crc32c" (fs/ext4/super.c), which is a module here.
 # e1000: the NIC of boards started with networking (appliance.net=1, tools/vm/README.md).
+# pretimeout_panic: the watchdog pretimeout's panic governor (CONFIG_WATCHDOG_PRETIMEOUT_GOV_PANIC=m), init.sh wdtpre.
 # i2c-stub + i2c-dev: the SMBus sensor the i2c-temperature scenario reads (init.sh i2c_stub_sensor).
 # vfat + nls_*: the EFI-partition grubenv scenario mounts a FAT disk; vfat asks for the NLS tables of
 # its default codepage=437 and iocharset (CONFIG_FAT_DEFAULT_CODEPAGE / _IOCHARSET, fs/fat/inode.c).
-modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog e1000 i2c-stub i2c-dev vfat nls_cp437 nls_ascii nls_utf8"
+modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog pretimeout_panic e1000 i2c-stub i2c-dev vfat nls_cp437 nls_ascii nls_utf8"
 # efivarfs (a module in Debian's kernel, CONFIG_EFIVAR_FS=m): init.sh reads the SecureBoot variable.
 [ "$firmware" = uefi ] && modules="$modules efivarfs"
 

@@ -76,6 +76,7 @@ armkexec=no
 stability=0
 rejectkexec=no
 wdt=pets
+wdtpre=no
 net=0
 staying=no
 ssh_state=off
@@ -94,6 +95,7 @@ for word in $(cat /proc/cmdline); do
     appliance.stability=*) stability=${word#appliance.stability=} ;;
     appliance.rejectkexec=*) rejectkexec=${word#appliance.rejectkexec=} ;;
     appliance.wdt=*) wdt=${word#appliance.wdt=} ;;
+    appliance.wdtpre=*) wdtpre=${word#appliance.wdtpre=} ;;
     appliance.rescue=1) rescue=yes ;;
     appliance.net=1) net=1 ;;
     appliance.bootdev=*) bootdev=${word#appliance.bootdev=} ;;
@@ -334,6 +336,24 @@ gpio_sim_chip() {
   gpiochip=$(cat $d/gpio-bank0/chip_name)
   marker "gpio-sim dev=$gpiodev chip=$gpiochip"
 }
+
+# Issue 16 (appliance.wdtpre=yes, the trial-wdt-pretimeout entry): before the validator,
+# the daemon pets the i6300esb with a pretimeout and the panic governor. Timeout=60 is the
+# hardware backstop for a kernel dead outright; Pretimeout=55 fires the panic 5 s after the
+# last pet. The rescue kernel's modprobe i6300esb stops the timer (esb_initdevice), well
+# inside the 60 s. The check (app-check.sh, appliance.check=hang-daemon) SIGSTOPs the daemon.
+if [ "$wdtpre" = yes ] && [ "$rescue" != yes ]; then
+  modprobe pretimeout_panic || fail "modprobe pretimeout_panic"
+  printf '[Watchdog]\nBoard=none\nDevice=identity:i6300ESB timer\nTimeout=60\nPretimeout=55\nPretimeoutGovernor=panic\nInterval=1s\nBuiltinChecks=fds\n' >> /etc/appliance/appliance.conf
+  mkdir -p /run
+  appliance --root / watchdog run &
+  echo $! > /run/wdt-daemon.pid
+  waited=0
+  while [ ! -s /run/appliance/watchdog/state.json ] && [ "$waited" -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+  w=/sys/class/watchdog/watchdog0
+  marker "wdt pretimeout daemon pid=$(cat /run/wdt-daemon.pid) timeout=$(cat $w/timeout) pretimeout=$(cat $w/pretimeout 2>/dev/null || echo none) governor=$(cat $w/pretimeout_governor 2>/dev/null || echo none) available=$(tr ' ' ',' < $w/pretimeout_available_governors 2>/dev/null | tr -d '\n') uptime=$(cut -d' ' -f1 /proc/uptime)"
+  marker "wdt status $(appliance --root / watchdog status 2>&1 | grep '^target' | tr '\n' ' ')"
+fi
 
 case "$scenario" in
   validate)

@@ -26,6 +26,12 @@ public static class CheckCommand
             // way back to known-good fails 'check' as a failing health check does.
             var findings = EscapeHatchProbe.Run(new TrialService(root, context.FileSteps, context.Time, context.Error));
             var report = HealthEvaluator.Evaluate([.. checks.Checks, .. EscapeHatch.Records(findings)]);
+            // A warning, not a failing check: without the pretimeout a hang still ends in the hardware reset.
+            foreach (string warning in new Appliance.Linux.Watchdog.WatchdogSysfs(root).PretimeoutFindings(config.Watchdog))
+            {
+                context.Error.WriteLine($"appliance: warning: {warning}");
+            }
+
             if (parsed.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(report, ApplianceJsonContext.Default.HealthReport));

@@ -158,7 +158,10 @@ public static class WatchdogCommands
                 : "hardware watchdog: not held by systemd; the daemon pets its devices itself\n");
             foreach (var t in state.Targets)
             {
-                o.Write($"target: {t.Name} ({t.Kind}{(t.TimeoutSeconds is { } s ? $", timeout {s} s" : "")}){(t.LastError is { } e ? $"; last error: {e}" : "")}\n");
+                string pre = t.PretimeoutSupport is null ? ""
+                    : t.PretimeoutSeconds is > 0 ? $", pretimeout {t.PretimeoutSeconds} s ({t.PretimeoutSupport})"
+                    : $", pretimeout {(t.PretimeoutSupport == "no" ? "not supported" : $"supported ({t.PretimeoutSupport}), not set")}";
+                o.Write($"target: {t.Name} ({t.Kind}{(t.TimeoutSeconds is { } s ? $", timeout {s} s" : "")}{pre}){(t.LastError is { } e ? $"; last error: {e}" : "")}\n");
             }
 
             foreach (string f in state.Failures)
@@ -198,7 +201,8 @@ public static class WatchdogCommands
             o.Write($"  firmware:    {d.FirmwareVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"}\n");
             o.Write($"  timeout:     {Seconds(d.TimeoutSeconds)}\n");
             o.Write($"  timeleft:    {Seconds(d.TimeleftSeconds)}\n");
-            o.Write($"  pretimeout:  {Seconds(d.PretimeoutSeconds)}{(d.PretimeoutGovernor is { } g ? $" (governor {g})" : "")}\n");
+            o.Write($"  pretimeout:  {Seconds(d.PretimeoutSeconds)}{(d.PretimeoutGovernor is { } g ? $" (governor {g}; available: {d.PretimeoutAvailableGovernors ?? "?"})" : "")}\n");
+            o.Write($"  pretimeout supported: {Pretimeout.Describe(sysfs.PretimeoutSupport(d.Name, d.Options))}\n");
             o.Write($"  nowayout:    {(d.Nowayout is { } n ? (n ? "yes" : "no") : "?")}\n");
             o.Write($"  bootstatus:  {(d.BootStatus is { } b ? $"0x{b:x} ({ResetCause.Summary(b)})" : "?")}\n");
         }

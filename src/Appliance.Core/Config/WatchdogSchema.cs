@@ -35,7 +35,7 @@ internal static class WatchdogSchema
             Key("Board", (s, v) => s with { Board = v.Length == 0 ? "auto" : v }),
             Key("Timeout", (s, v) => s with { TimeoutSeconds = ConfigValues.OptionalInteger(v, 1, 65535) }),
             Key("Pretimeout", (s, v) => s with { PretimeoutSeconds = ConfigValues.OptionalInteger(v, 0, 65535) }),
-            Key("PretimeoutGovernor", (s, v) => s with { PretimeoutGovernor = v.Length == 0 ? null : v }),
+            Key("PretimeoutGovernor", (s, v) => s with { PretimeoutGovernor = v.Length == 0 ? null : Governor(v) }),
             Key("Interval", (s, v) => s with { Interval = v.Length == 0 ? null : ConfigValues.Seconds(v, 10 * Millisecond, Hour, TimeSpan.Zero) }),
             Key("MagicCloseOnStop", (s, v) => s with { MagicCloseOnStop = ConfigValues.Boolean(v, false) }),
             Key("Grace", (s, v) => s with { Grace = ConfigValues.Seconds(v, TimeSpan.Zero, Day, Default.Grace) }),
@@ -87,6 +87,10 @@ internal static class WatchdogSchema
             yield return $"GpioPulse={g.Pulse.TotalMilliseconds} ms must be under half of GpioTimeout={g.Timeout.TotalMilliseconds} ms";
         }
     }
+
+    private static string Governor(string value) =>
+        Pretimeout.IsGovernor(value) ? value
+            : throw new ConfigValueException($"expected one of {string.Join(", ", Pretimeout.Governors)} (drivers/watchdog/pretimeout_*.c), got '{value}'");
 
     private static IEnumerable<BuiltinCheckSettings> Named(IReadOnlyList<BuiltinCheckSettings> checks, string name)
     {

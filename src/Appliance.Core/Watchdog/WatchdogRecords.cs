@@ -116,6 +116,14 @@ public sealed record PetTargetState
     [JsonPropertyName("last_error")]
     public string? LastError { get; init; }
 
+    /// <summary>As set and read back (WDIOC_GETPRETIMEOUT); null when none was set.</summary>
+    [JsonPropertyName("pretimeout_seconds")]
+    public int? PretimeoutSeconds { get; init; }
+
+    /// <summary><see cref="Pretimeout.Name"/>: native, hrtimer, yes or no; null for targets that are not devices.</summary>
+    [JsonPropertyName("pretimeout_support")]
+    public string? PretimeoutSupport { get; init; }
+
     [JsonPropertyName("timeoutSeconds"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     internal int? LegacyTimeoutSeconds { get => null; init => TimeoutSeconds ??= value; }
 
@@ -224,6 +232,13 @@ public sealed record WatchdogDeviceInfo
 
     [JsonPropertyName("pretimeout_governor")]
     public string? PretimeoutGovernor { get; init; }
+
+    /// <summary><see cref="Pretimeout.Name"/>: native, hrtimer, yes (how unknown before 6.2) or no.</summary>
+    [JsonPropertyName("pretimeout_support")]
+    public string? PretimeoutSupport { get; init; }
+
+    [JsonPropertyName("pretimeout_available_governors")]
+    public string? PretimeoutAvailableGovernors { get; init; }
 
     [JsonPropertyName("nowayout")]
     public bool? Nowayout { get; init; }

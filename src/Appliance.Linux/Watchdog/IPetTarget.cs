@@ -14,6 +14,12 @@ public interface IPetTarget : IDisposable
     /// <summary>How long without a pet before this target fires; bounds the pet interval.</summary>
     TimeSpan? Deadline { get; }
 
+    /// <summary>The timeout to report; differs from <see cref="Deadline"/> when a pretimeout fires first.</summary>
+    TimeSpan? Timeout => Deadline;
+
+    /// <summary>The pretimeout in seconds and how the device offers it; null for targets without one.</summary>
+    (int? Seconds, PretimeoutSupport Support)? PretimeoutState => null;
+
     /// <summary>What the target said about the last reset, read when it was opened; null for targets that cannot tell.</summary>
     DeviceResetCause? ResetCause { get; }
 

@@ -72,7 +72,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
                 var existing = (WatchdogDevice?)current.Find(t => t is WatchdogDevice d && d.Name == path);
                 if (existing is not null)
                 {
-                    existing.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
+                    existing.Configure(timeout, settings.PretimeoutSeconds, Pretimeout.Governor(settings), log);
                     result.Add(existing);
                     continue;
                 }
@@ -83,7 +83,7 @@ public sealed class LinuxWatchdogPlatform : IWatchdogPlatform
                 }
 
                 opened.Add(device);
-                device.Configure(timeout, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
+                device.Configure(timeout, settings.PretimeoutSeconds, Pretimeout.Governor(settings), log);
                 if (device.Options is null)
                 {
                     log.WriteLine($"appliance: {path}: answers no watchdog ioctls; petting it by write(), timeout unknown");

@@ -114,7 +114,9 @@ public sealed partial class WatchdogDaemon
                 {
                     Name = t.Name,
                     Kind = t.Kind,
-                    TimeoutSeconds = t.Deadline is { } d ? (int)Math.Ceiling(d.TotalSeconds) : null,
+                    TimeoutSeconds = t.Timeout is { } d ? (int)Math.Ceiling(d.TotalSeconds) : null,
+                    PretimeoutSeconds = t.PretimeoutState?.Seconds,
+                    PretimeoutSupport = t.PretimeoutState is { } p ? Pretimeout.Name(p.Support) : null,
                     LastError = errors.GetValueOrDefault(t.Name),
                 }),
             });

@@ -40,7 +40,12 @@ public sealed class WatchdogDevice : IPetTarget
 
     public int? PretimeoutSeconds { get; private set; }
 
-    public TimeSpan? Deadline => TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null;
+    /// <summary>The first event without pets: the pretimeout when one is set, else the timeout.</summary>
+    public TimeSpan? Deadline => TimeoutSeconds is { } t ? Pretimeout.FirstEvent(t, PretimeoutSeconds) : null;
+
+    public (int? Seconds, PretimeoutSupport Support)? PretimeoutState => (PretimeoutSeconds, PretimeoutSupport);
+
+    public TimeSpan? Timeout => TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null;
 
     public DeviceResetCause? ResetCause { get; private set; }
 
@@ -138,39 +143,64 @@ public sealed class WatchdogDevice : IPetTarget
             }
         }
 
-        if (pretimeoutSeconds is { } pre)
-        {
-            if (Has(WatchdogOptions.Pretimeout))
-            {
-                int value = pre;
-                Call(WatchdogAbi.SetPretimeout, ref value, "WDIOC_SETPRETIMEOUT");
-                PretimeoutSeconds = TryGetInt(WatchdogAbi.GetPretimeout, out int back) ? back : value;
-            }
-            else
-            {
-                log.WriteLine($"appliance: {Name}: the driver has no pretimeout (no WDIOF_PRETIMEOUT); Pretimeout={pre} ignored");
-            }
-        }
-
+        // The governor first, so the pretimeout is never armed with a governor the operator did not ask for.
         if (governor is not null && _sysfsName is not null)
         {
-            string path = Path.Combine(_sysfs.ClassDirectory, _sysfsName, "pretimeout_governor");
-            if (File.Exists(path))
+            SelectGovernor(governor, log);
+        }
+
+        if (pretimeoutSeconds is { } pre)
+        {
+            SetPretimeout(pre, log);
+        }
+    }
+
+    /// <summary>Whether and how the device has a pretimeout: WDIOF_PRETIMEOUT from GETSUPPORT, else the sysfs file the core shows when its hrtimer provides one.</summary>
+    public PretimeoutSupport PretimeoutSupport =>
+        Pretimeout.Support(Options, _sysfsName is not null && File.Exists(Path.Combine(_sysfs.ClassDirectory, _sysfsName, "pretimeout")));
+
+    /// <summary>
+    /// WDIOC_SETPRETIMEOUT is tried whatever GETSUPPORT says: GETSUPPORT copies the driver's own
+    /// options (watchdog_ioctl), which lack WDIOF_PRETIMEOUT when the core's hrtimer provides it
+    /// (watchdog_set_pretimeout checks watchdog_have_pretimeout). EOPNOTSUPP means there is none.
+    /// </summary>
+    private unsafe void SetPretimeout(int pre, TextWriter log)
+    {
+        int value = pre;
+        if (Libc.ioctl(_fd, WatchdogAbi.SetPretimeout, &value) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            log.WriteLine(errno switch
             {
-                try
-                {
-                    File.WriteAllText(path, governor);
-                }
-                catch (IOException e)
-                {
-                    string available = _sysfs.Read(_sysfsName, "pretimeout_available_governors") ?? "none";
-                    log.WriteLine($"appliance: {path}: cannot select governor '{governor}' ({e.Message}); available: {available} (CONFIG_WATCHDOG_PRETIMEOUT_GOV_*)");
-                }
-            }
-            else
-            {
-                log.WriteLine($"appliance: {path}: missing; the kernel lacks CONFIG_WATCHDOG_PRETIMEOUT_GOV, PretimeoutGovernor={governor} ignored");
-            }
+                Errno.EOPNOTSUPP or Errno.ENOTTY => $"appliance: {Name}: no pretimeout ({Pretimeout.Describe(PretimeoutSupport.None)}); Pretimeout={pre} ignored, a hang costs the hardware reset",
+                Errno.EINVAL => $"appliance: {Name}: the driver refused Pretimeout={pre} (EINVAL: it must be less than the timeout, {TimeoutSeconds?.ToString() ?? "?"} s)",
+                _ => $"appliance: {Name}: ioctl(WDIOC_SETPRETIMEOUT, {pre}): {new SystemError("ioctl", Name, errno).Message}",
+            });
+            return;
+        }
+
+        PretimeoutSeconds = TryGetInt(WatchdogAbi.GetPretimeout, out int back) ? back : pre;
+        log.WriteLine($"appliance: {Name}: pretimeout {PretimeoutSeconds} s before the {TimeoutSeconds?.ToString() ?? "?"} s timeout; {Pretimeout.Describe(PretimeoutSupport)}");
+    }
+
+    private void SelectGovernor(string governor, TextWriter log)
+    {
+        string path = Path.Combine(_sysfs.ClassDirectory, _sysfsName!, "pretimeout_governor");
+        if (!File.Exists(path))
+        {
+            log.WriteLine($"appliance: {path}: missing; no pretimeout on this watchdog or the kernel lacks CONFIG_WATCHDOG_PRETIMEOUT_GOV, governor '{governor}' not selected");
+            return;
+        }
+
+        try
+        {
+            File.WriteAllText(path, governor);
+        }
+        catch (IOException e)
+        {
+            // watchdog_pretimeout_governor_set gives EINVAL for a governor not registered: its module is not loaded.
+            string available = _sysfs.Read(_sysfsName!, "pretimeout_available_governors") ?? "none";
+            log.WriteLine($"appliance: {path}: cannot select governor '{governor}' ({e.Message}); available: {available}; load it (modprobe {Pretimeout.Module(governor)}, and list it in /etc/modules-load.d/)");
         }
     }
 
@@ -199,7 +229,7 @@ public sealed class WatchdogDevice : IPetTarget
 
     public bool Reconfigure(WatchdogSettings settings, TextWriter log)
     {
-        Configure(settings.TimeoutSeconds, settings.PretimeoutSeconds, settings.PretimeoutGovernor, log);
+        Configure(settings.TimeoutSeconds, settings.PretimeoutSeconds, Pretimeout.Governor(settings), log);
         return true;
     }
 

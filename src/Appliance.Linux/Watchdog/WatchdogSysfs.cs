@@ -73,6 +73,43 @@ public sealed class WatchdogSysfs(string root)
 
     public bool? Nowayout(string name) => Read(name, "nowayout") switch { "1" => true, "0" => false, _ => null };
 
+    /// <summary>From sysfs alone: the <c>pretimeout</c> file is visible exactly when the device has one (wdt_is_visible, drivers/watchdog/watchdog_dev.c).</summary>
+    public PretimeoutSupport PretimeoutSupport(string name, uint? options) =>
+        Pretimeout.Support(options, File.Exists(Path.Combine(ClassDirectory, name, "pretimeout")));
+
+    /// <summary>
+    /// What <c>appliance check</c> warns about when [Watchdog] sets a pretimeout: each configured
+    /// device (or every registered one when none is configured) that has none, or lacks the governor.
+    /// </summary>
+    public IReadOnlyList<string> PretimeoutFindings(WatchdogSettings settings)
+    {
+        if (settings.PretimeoutSeconds is not > 0)
+        {
+            return [];
+        }
+
+        IReadOnlyList<string?> names;
+        try
+        {
+            names = settings.Devices.Count > 0 ? Resolve(settings.Devices).Map(d => d.Name) : Names().Map(n => (string?)n);
+        }
+        catch (WatchdogSelectionException e)
+        {
+            return [e.Message];
+        }
+
+        var findings = new List<string>();
+        foreach (string? name in names)
+        {
+            if (name is not null)
+            {
+                findings.AddRange(Pretimeout.Findings($"/dev/{name} ({Read(name, "identity") ?? "?"})", settings, PretimeoutSupport(name, ReadBits(name, "options")), Read(name, "pretimeout_available_governors")));
+            }
+        }
+
+        return findings;
+    }
+
     public WatchdogDeviceInfo Info(string name)
     {
         uint? options = ReadBits(name, "options");
@@ -90,6 +127,8 @@ public sealed class WatchdogSysfs(string root)
             TimeleftSeconds = ReadInt(name, "timeleft"),
             PretimeoutSeconds = ReadInt(name, "pretimeout"),
             PretimeoutGovernor = Read(name, "pretimeout_governor"),
+            PretimeoutSupport = Pretimeout.Name(PretimeoutSupport(name, options)),
+            PretimeoutAvailableGovernors = Read(name, "pretimeout_available_governors"),
             Nowayout = Nowayout(name),
             BootStatus = boot,
             BootStatusDecoded = boot is { } b ? ResetCause.Decode(b) : [],

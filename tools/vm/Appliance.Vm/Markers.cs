@@ -74,6 +74,9 @@ public static class Markers
     /// <summary>init.sh in the crash kernel (/proc/vmcore or appliance.rescue=1).</summary>
     public const string RescueKernel = "APPLIANCE-MARKER: rescue kernel";
 
+    /// <summary>init.sh wdtpre: the daemon runs with a pretimeout; sysfs pretimeout, governor and the governors available.</summary>
+    public const string WatchdogPretimeoutDaemon = "APPLIANCE-MARKER: wdt pretimeout daemon ";
+
     /// <summary>init.sh's kexec-arm scenario.</summary>
     public const string KexecReserved = "APPLIANCE-MARKER: kexec reserved=";
     public const string KexecArmRc = "APPLIANCE-MARKER: kexec arm rc=";

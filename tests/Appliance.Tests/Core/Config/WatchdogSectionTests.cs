@@ -112,6 +112,7 @@ public sealed class WatchdogSectionTests
     [InlineData("MagicCloseOnStop=maybe", "t:2: invalid value 'maybe' for MagicCloseOnStop in [Watchdog]: expected yes or no")]
     [InlineData("BuiltinChecks=temperature disk", "t:2: invalid value 'temperature disk' for BuiltinChecks in [Watchdog]: unknown check 'disk'")]
     [InlineData("Timeout=10\nPretimeout=10", "t:3: [Watchdog] Pretimeout=10 must be less than Timeout=10")]
+    [InlineData("PretimeoutGovernor=panick", "t:2: invalid value 'panick' for PretimeoutGovernor in [Watchdog]: expected one of noop, panic")]
     [InlineData("GpioChip=/dev/gpiochip0", "t:2: [Watchdog] GpioChip is set but GpioLine is not")]
     [InlineData("GpioChip=/dev/gpiochip0\nGpioLine=1\nGpioMode=pulse\nGpioPulse=500ms", "t:5: [Watchdog] GpioPulse=500 ms must be under half of GpioTimeout=900 ms")]
     [InlineData("StatusLed=blue", "t:2: invalid value 'blue' for StatusLed in [Watchdog]: expected led:NAME, gpio:CHIP:LINE or none")]

@@ -24,6 +24,15 @@ internal static class FakeTrees
         root.Write($"dev/watchdog{index}", "");
     }
 
+    /// <summary>The pretimeout files wdt_is_visible shows when watchdog_have_pretimeout holds (drivers/watchdog/watchdog_dev.c).</summary>
+    public static void AddPretimeout(TempDir root, int index, string availableGovernors, string governor = "noop")
+    {
+        string dir = $"sys/class/watchdog/watchdog{index}/";
+        root.Write(dir + "pretimeout", "0\n");
+        root.Write(dir + "pretimeout_governor", governor + "\n");
+        root.Write(dir + "pretimeout_available_governors", availableGovernors + "\n");
+    }
+
     public static void AddBootId(TempDir root) => root.Write("proc/sys/kernel/random/boot_id", BootId + "\n");
 
     /// <summary>systemd as PID 1 (sd_booted's /run/systemd/system) with Debian's commented-out system.conf.</summary>

@@ -56,6 +56,56 @@ public sealed class WatchdogSysfsTests
     }
 
     [Fact]
+    public void Info_HrtimerPretimeout_SaysHowFromTheVisibleSysfsFile()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "i6300ESB timer", options: 0x8180);
+        FakeTrees.AddPretimeout(root, 0, "noop panic");
+        FakeTrees.AddWatchdog(root, 1, "Software Watchdog", options: 0x8180);
+
+        var sysfs = new WatchdogSysfs(root.Path);
+
+        Assert.Equal("hrtimer", sysfs.Info("watchdog0").PretimeoutSupport);
+        Assert.Equal("no", sysfs.Info("watchdog1").PretimeoutSupport);
+    }
+
+    [Fact]
+    public void PretimeoutFindings_GovernorModuleNotLoaded_NamesTheModule()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "i6300ESB timer");
+        FakeTrees.AddPretimeout(root, 0, "noop");
+
+        var finding = Assert.Single(new WatchdogSysfs(root.Path).PretimeoutFindings(new WatchdogSettings { PretimeoutSeconds = 5 }));
+
+        Assert.Contains("/dev/watchdog0 (i6300ESB timer)", finding);
+        Assert.Contains("modprobe pretimeout_panic", finding);
+    }
+
+    [Fact]
+    public void PretimeoutFindings_ConfiguredDeviceWithoutPretimeout_Warns()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "i6300ESB timer");
+        FakeTrees.AddPretimeout(root, 0, "noop panic");
+        FakeTrees.AddWatchdog(root, 1, "Software Watchdog");
+
+        var settings = new WatchdogSettings { PretimeoutSeconds = 5, Devices = [DeviceSelector.ByIdentity("Software Watchdog")] };
+        var finding = Assert.Single(new WatchdogSysfs(root.Path).PretimeoutFindings(settings));
+
+        Assert.Contains("/dev/watchdog1 (Software Watchdog): Pretimeout=5 is configured but the watchdog has none", finding);
+    }
+
+    [Fact]
+    public void PretimeoutFindings_NoPretimeoutConfigured_Nothing()
+    {
+        using var root = new TempDir();
+        FakeTrees.AddWatchdog(root, 0, "Software Watchdog");
+
+        Assert.Empty(new WatchdogSysfs(root.Path).PretimeoutFindings(new WatchdogSettings()));
+    }
+
+    [Fact]
     public void Names_AreInIndexOrderNotTextOrder()
     {
         using var root = new TempDir();
