@@ -28,6 +28,15 @@ for word in $cmdline; do
     echo "APPLIANCE-MARKER: check 50-app still alive 9 s after the daemon stopped" > /dev/console 2>/dev/null
     exit 1
   fi
+  if [ "$word" = appliance.check=hang-all ]; then
+    # trial-wdt-hang-plain (the failover bench's plain hang): the daemon and the validator
+    # (this check's parent) stop, nothing panics; only the i6300esb's reset at 60 s ends it.
+    read -r pid < /run/wdt-daemon.pid
+    kill -STOP "$pid" "$PPID"
+    read -r up _ < /proc/uptime
+    echo "APPLIANCE-MARKER: check 50-app hanging via=sigstop daemon=$pid validator=$PPID uptime=$up" > /dev/console 2>/dev/null
+    /bin/sleep 600
+  fi
   if [ "$word" = appliance.check=oops ]; then
     # kexec-oops-panic-on-oops: an oops, not a panic; the validator armed
     # kexec and applied the panic policy (kernel.panic_on_oops=1), so the

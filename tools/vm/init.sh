@@ -342,9 +342,16 @@ gpio_sim_chip() {
 # hardware backstop for a kernel dead outright; Pretimeout=55 fires the panic 5 s after the
 # last pet. The rescue kernel's modprobe i6300esb stops the timer (esb_initdevice), well
 # inside the 60 s. The check (app-check.sh, appliance.check=hang-daemon) SIGSTOPs the daemon.
-if [ "$wdtpre" = yes ] && [ "$rescue" != yes ]; then
-  modprobe pretimeout_panic || fail "modprobe pretimeout_panic"
-  printf '[Watchdog]\nBoard=none\nDevice=identity:i6300ESB timer\nTimeout=60\nPretimeout=55\nPretimeoutGovernor=panic\nInterval=1s\nBuiltinChecks=fds\n' >> /etc/appliance/appliance.conf
+# appliance.wdtpre=none (trial-wdt-hang-plain, the bench's plain path) runs the same daemon
+# without a pretimeout: the hang then waits for the hardware reset at 60 s.
+if [ "$wdtpre" = yes ] || [ "$wdtpre" = none ] && [ "$rescue" != yes ]; then
+  if [ "$wdtpre" = yes ]; then
+    modprobe pretimeout_panic || fail "modprobe pretimeout_panic"
+    pretimeout='Pretimeout=55\nPretimeoutGovernor=panic\n'
+  else
+    pretimeout=''
+  fi
+  printf "[Watchdog]\nBoard=none\nDevice=identity:i6300ESB timer\nTimeout=60\n${pretimeout}Interval=1s\nBuiltinChecks=fds\n" >> /etc/appliance/appliance.conf
   mkdir -p /run
   appliance --root / watchdog run &
   echo $! > /run/wdt-daemon.pid
