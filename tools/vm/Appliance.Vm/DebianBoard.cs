@@ -27,6 +27,9 @@ public sealed partial class DebianBoard : IAsyncDisposable
 {
     public const string BoardName = "debian-12";
 
+    /// <summary>The UEFI + Secure Boot variant (boards/debian-12-uefi, tools/vm/debian/build-image.sh --uefi).</summary>
+    public const string UefiBoardName = "debian-12-uefi";
+
     /// <summary>Printed to ttyS0 by appliance-vm-up.service after multi-user.target: "MARKER release boot-id".</summary>
     public const string UpMarker = "APPLIANCE-DEBIAN-UP";
 
@@ -53,7 +56,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
         _nicArgs = nicArgs;
         ImageDir = imageDir;
         _runDir = runDir;
-        _console = new SerialConsole(Fail) { OnLine = onLine };
+        _console = new SerialConsole(Fail, profile.FirmwareBanner) { OnLine = onLine };
         OverlayPath = Path.Combine(runDir, "disk.qcow2");
         SshPort = QemuBoard.FreeLoopbackPort();
     }
@@ -100,11 +103,12 @@ public sealed partial class DebianBoard : IAsyncDisposable
     /// A qcow2 disk saved by <see cref="SaveDisk"/> from an earlier board (a stage of
     /// <see cref="DebianStages"/>) to start from instead of the cached image; it stays unchanged.
     /// </param>
-    public static DebianBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null, string? backing = null)
+    /// <param name="boardName"><see cref="BoardName"/> or <see cref="UefiBoardName"/> (image at artifacts/vm/debian-12-uefi; APPLIANCE_DEBIAN_UEFI_IMAGE_DIR overrides it).</param>
+    public static DebianBoard Create(string runName, RepoLayout? layout = null, Action<SerialLine>? onLine = null, string? backing = null, string boardName = BoardName)
     {
-        layout ??= RepoLayout.Discover(BoardName);
-        var imageDir = Environment.GetEnvironmentVariable("APPLIANCE_DEBIAN_IMAGE_DIR")
-            ?? Path.Combine(layout.Root, "artifacts", "vm", BoardName);
+        layout ??= RepoLayout.Discover(boardName);
+        var imageDir = Environment.GetEnvironmentVariable(boardName == UefiBoardName ? "APPLIANCE_DEBIAN_UEFI_IMAGE_DIR" : "APPLIANCE_DEBIAN_IMAGE_DIR")
+            ?? Path.Combine(layout.Root, "artifacts", "vm", boardName);
         imageDir = ResolveLinks(imageDir);
         RequireHost(layout, imageDir);
         var profile = BoardProfile.Load(layout.BoardJson);
@@ -116,6 +120,11 @@ public sealed partial class DebianBoard : IAsyncDisposable
 
         Directory.CreateDirectory(runDir);
         var board = new DebianBoard(layout, profile, LoadNicArgs(layout.BoardJson), imageDir, runDir, onLine);
+        if (profile.Uefi is { } uefi)
+        {
+            File.Copy(uefi.VarsTemplate, Path.Combine(runDir, QemuBoard.UefiVarsFile), overwrite: true);
+        }
+
         ToolRunner.RunChecked("qemu-img", "create", "-q", "-f", "qcow2", "-b", backing ?? board.ImagePath, "-F", backing is null ? "raw" : "qcow2", board.OverlayPath);
         return board;
     }
@@ -141,7 +150,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
             .. _nicArgs.Select(a => a.Replace("{port}", port, StringComparison.Ordinal)),
             "-serial", "stdio",
             "-monitor", "none",
-            "-drive", $"file={OverlayPath},format=qcow2,if=virtio",
+            .. DiskArgs(),
             "-device", Profile.WatchdogDevice,
         ];
         _console.Attach(ToolRunner.StartPiped(Profile.QemuBinary, args));
@@ -343,7 +352,7 @@ public sealed partial class DebianBoard : IAsyncDisposable
     public BoardException Fail(string message)
     {
         _failed = true;
-        return new BoardException($"[{BoardName} {Path.GetFileName(_runDir)}] {message} (run dir {_runDir})", _console.Tail(TailLines));
+        return new BoardException($"[{Profile.Name} {Path.GetFileName(_runDir)}] {message} (run dir {_runDir})", _console.Tail(TailLines));
     }
 
     /// <summary>Stops QEMU; deletes the run directory, or keeps it with serial.log after a failure.</summary>

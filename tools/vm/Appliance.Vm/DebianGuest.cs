@@ -25,10 +25,11 @@ public sealed class DebianGuest(DebianBoard board, Action<string> say) : IAsyncD
     /// running, 6.1.0-55 installed by apt, Appliance by dpkg), powered on and up. Serial lines
     /// and the guest's answers go to <paramref name="log"/>; disposing the guest stops the board.
     /// </summary>
-    public static async Task<DebianGuest> StartPreparedAsync(string runName, Action<string> log)
+    /// <param name="uefi">On the UEFI + Secure Boot board (<see cref="DebianStages.PreparedUefiAsync"/>) instead.</param>
+    public static async Task<DebianGuest> StartPreparedAsync(string runName, Action<string> log, bool uefi = false)
     {
-        var prepared = await DebianStages.PreparedAsync(log).ConfigureAwait(false);
-        var board = DebianBoard.Create(runName, onLine: line => log(line.ToString()), backing: prepared);
+        var prepared = uefi ? await DebianStages.PreparedUefiAsync(log).ConfigureAwait(false) : await DebianStages.PreparedAsync(log).ConfigureAwait(false);
+        var board = DebianBoard.Create(runName, onLine: line => log(line.ToString()), backing: prepared, boardName: uefi ? DebianBoard.UefiBoardName : DebianBoard.BoardName);
         var guest = new DebianGuest(board, log);
         board.Start();
         var up = await board.WaitForUpAsync().ConfigureAwait(false);
@@ -185,6 +186,6 @@ public sealed class DebianGuest(DebianBoard board, Action<string> say) : IAsyncD
         }
     }
 
-    /// <summary>SeaBIOS prints its banner once per power-on or reset: each is one firmware pass.</summary>
-    public int FirmwarePasses => board.Count(QemuBoard.FirmwareBanner);
+    /// <summary>SeaBIOS prints its banner once per power-on or reset (OVMF "BdsDxe: starting Boot"): each is one firmware pass.</summary>
+    public int FirmwarePasses => board.Count(board.Profile.FirmwareBanner);
 }

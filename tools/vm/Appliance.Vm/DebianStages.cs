@@ -13,6 +13,9 @@ namespace Appliance.Vm;
 /// booting it. Kept beside the cached image (same key), so made once per machine.</item>
 /// <item><see cref="PreparedAsync"/>: that machine with this build's .deb installed by
 /// <c>dpkg -i</c>; made once per test run (per .deb).</item>
+/// <item><see cref="PreparedUefiAsync"/>: the same machine on the UEFI + Secure Boot board. Its
+/// image already has both kernels (installed at build time) and <see cref="OldKernel"/> as the
+/// saved default (set by its first boot), so only the .deb is installed here.</item>
 /// </list>
 /// </summary>
 public static class DebianStages
@@ -65,6 +68,38 @@ public static class DebianStages
             // The menu update-grub wrote with Appliance's block and two kernels, kept beside the
             // disk: what the unit tests' stock Debian fixture was taken from.
             await board.CopyFromGuestAsync("/boot/grub/grub.cfg", Path.ChangeExtension(path, ".grub.cfg")).ConfigureAwait(false);
+            await board.PowerOffAsync().ConfigureAwait(false);
+            board.SaveDisk(path);
+            return path;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static async Task<string> PreparedUefiAsync(Action<string> log)
+    {
+        await Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var layout = RepoLayout.Discover(DebianBoard.UefiBoardName);
+            var deb = DebianBoard.FindDeb(layout);
+            var key = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(deb).ConfigureAwait(false)))[..16];
+            await using var board = DebianBoard.Create("debian-uefi-stage-prepared", layout, l => log("[prepare] " + l), boardName: DebianBoard.UefiBoardName);
+            // Keyed by the image too: the overlay's backing file is that image.
+            var image = Path.GetFileName(board.ImageDir);
+            var path = Path.Combine(layout.RunsDir, $"debian-uefi-prepared-{image}-{key}.qcow2");
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            board.Start();
+            var up = await board.WaitForUpAsync().ConfigureAwait(false);
+            Expect(board, up.KernelRelease == OldKernel, $"the UEFI image should boot {OldKernel} (its first boot's grub-set-default), not {up.KernelRelease}");
+            var dpkg = await board.InstallApplianceAsync().ConfigureAwait(false);
+            log($"[prepare] dpkg -i of the .deb: {dpkg.Duration.TotalSeconds:F1} s");
             await board.PowerOffAsync().ConfigureAwait(false);
             board.SaveDisk(path);
             return path;

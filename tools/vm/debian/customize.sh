@@ -102,7 +102,8 @@ ExecStart=/usr/local/sbin/appliance-vm-firstboot
 [Install]
 WantedBy=multi-user.target
 UNIT
-cat >"$root/usr/local/sbin/appliance-vm-firstboot" <<'SH'
+{
+cat <<'SH'
 #!/bin/sh
 # The Debian 12 board's first boot (tools/vm/debian/customize.sh).
 set -e
@@ -112,24 +113,56 @@ step() { echo "APPLIANCE-FIRSTBOOT: $(cut -d' ' -f1 /proc/uptime) s: $*" >/dev/t
 step update-initramfs
 update-initramfs -u -k all
 step grub-install
+SH
+if [ "$(cat "$work/variant")" = uefi ]; then
+  # The UEFI board: GRUB for x86_64-efi with Debian's signed shim in front of Debian's signed
+  # GRUB (--uefi-secure-boot), into EFI/debian on the ESP. --no-nvram: every run of the board
+  # boots a fresh copy of OVMF's variable store, so a boot entry would not outlive this boot;
+  # the firmware takes the removable-media path \EFI\BOOT\BOOTX64.EFI (UEFI 2.9, 3.5.1.1),
+  # which gets shim, and beside it the GRUB and MokManager shim loads from its own directory.
+  # No fbx64.efi there: shim would run the fallback, which writes a boot entry and resets.
+  cat <<'SH'
+grub-install --target=x86_64-efi --efi-directory=/boot/efi --bootloader-id=debian --uefi-secure-boot --no-nvram
+mkdir -p /boot/efi/EFI/BOOT
+cp /boot/efi/EFI/debian/shimx64.efi /boot/efi/EFI/BOOT/BOOTX64.EFI
+cp /boot/efi/EFI/debian/grubx64.efi /boot/efi/EFI/BOOT/grubx64.efi
+if [ -f /boot/efi/EFI/debian/mmx64.efi ]; then cp /boot/efi/EFI/debian/mmx64.efi /boot/efi/EFI/BOOT/mmx64.efi; fi
+step update-grub
+update-grub
+step done
+grub-editenv /boot/grub/grubenv create
+# Both kernels were installed at build time (in the chroot, at native speed: update-initramfs
+# under TCG takes minutes); the operator keeps running the one this boot runs until the other
+# is tried: GRUB_DEFAULT=saved and grub-set-default with its version-specific entry.
+sub=$(grep -o "gnulinux-advanced-[0-9a-f-]*" /boot/grub/grub.cfg | head -n 1)
+old=$(grep -o "gnulinux-$(uname -r)-advanced-[0-9a-f-]*" /boot/grub/grub.cfg | head -n 1)
+grub-set-default "$sub>$old"
+sync
+SH
+else
+  cat <<'SH'
 echo "grub-pc grub-pc/install_devices multiselect /dev/vda" | debconf-set-selections
 grub-install /dev/vda
 step update-grub
 update-grub
 step done
 grub-editenv /boot/grub/grubenv create
+SH
+fi
+cat <<'SH'
 systemctl disable appliance-vm-firstboot.service
 rm -f /usr/local/sbin/appliance-vm-firstboot /etc/systemd/system/appliance-vm-firstboot.service
 sync
 status=OK
 SH
+} >"$root/usr/local/sbin/appliance-vm-firstboot"
 chmod 0755 "$root/usr/local/sbin/appliance-vm-firstboot"
 chroot "$root" systemctl enable appliance-vm-firstboot.service >/dev/null 2>&1
 
 # Kernels a scenario installs in the guest (apt install /root/kernels/NAME.deb), so the
 # kernel's postinst runs update-initramfs and update-grub as on a real machine.
 install -d "$root/root/kernels"
-cp "$work"/kernels/*.deb "$root/root/kernels/"
+if compgen -G "$work/kernels/*.deb" >/dev/null; then cp "$work"/kernels/*.deb "$root/root/kernels/"; fi
 
 # Lean image: package caches and lists are not needed offline.
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*_Packages* "$root"/var/lib/apt/lists/*_InRelease

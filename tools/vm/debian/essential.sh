@@ -18,3 +18,9 @@ DEBCONF
 # kernel. (The build's own initrd still has no fsck: the UUID names no device in the build's
 # chroot. The first boot remakes the initrd on the board, where it does.)
 printf 'UUID=%s\t/\text4\terrors=remount-ro\t0\t1\n' "$(cat "$work/uuid")" >"$root/etc/fstab"
+# UEFI: the ESP at /boot/efi by its FAT volume id (XXXX-XXXX), as the installer writes it.
+if [ -f "$work/esp-id" ]; then
+  id=$(cat "$work/esp-id")
+  printf 'UUID=%s-%s\t/boot/efi\tvfat\tumask=0077\t0\t1\n' "${id:0:4}" "${id:4:4}" >>"$root/etc/fstab"
+  mkdir -p "$root/boot/efi"
+fi
