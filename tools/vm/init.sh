@@ -75,6 +75,7 @@ rescue=no
 armkexec=no
 stability=0
 rejectkexec=no
+rescuekexec=yes
 wdt=pets
 wdtpre=no
 net=0
@@ -94,6 +95,7 @@ for word in $(cat /proc/cmdline); do
     appliance.armkexec=*) armkexec=${word#appliance.armkexec=} ;;
     appliance.stability=*) stability=${word#appliance.stability=} ;;
     appliance.rejectkexec=*) rejectkexec=${word#appliance.rejectkexec=} ;;
+    appliance.rescuekexec=*) rescuekexec=${word#appliance.rescuekexec=} ;;
     appliance.wdt=*) wdt=${word#appliance.wdt=} ;;
     appliance.wdtpre=*) wdtpre=${word#appliance.wdtpre=} ;;
     appliance.rescue=1) rescue=yes ;;
@@ -121,6 +123,17 @@ fi
 # The reject-by-kexec scenario turns [Boot] RejectByKexec on (off on the image).
 if [ "$rejectkexec" = yes ]; then
   sed -i 's/^RejectByKexec=.*/RejectByKexec=yes/' /etc/appliance/appliance.conf || fail "RejectByKexec=yes"
+fi
+# The rescue's way out (issue 16), from grubenv's vm_cmdline, which reaches the rescue through
+# known-good's entry arguments: no turns [Boot] RescueByKexec off (the firmware-reboot
+# scenarios); refused leaves it on but disables kexec loads in the rescue
+# (kernel.kexec_load_disabled, kernel/kexec_core.c), so its soft kexec fails for real.
+if [ "$rescuekexec" = no ]; then
+  sed -i 's/^RescueByKexec=.*/RescueByKexec=no/' /etc/appliance/appliance.conf || fail "RescueByKexec=no"
+fi
+if [ "$rescuekexec" = refused ] && [ "$rescue" = yes ]; then
+  echo 1 > /proc/sys/kernel/kexec_load_disabled || fail "kexec_load_disabled=1"
+  marker "rescue kexec_load_disabled=$(cat /proc/sys/kernel/kexec_load_disabled)"
 fi
 # The stability-window scenario sets [Boot] StabilitySec (0 on the image).
 if [ "$stability" != 0 ]; then
@@ -179,6 +192,8 @@ if [ -d /sys/firmware/efi ]; then
 fi
 
 marker "userspace entry=$entry scenario=$scenario uptime=$(cut -d' ' -f1 /proc/uptime)"
+# RAM this kernel was given (a known-good entered by kexec from the rescue must see all of it).
+marker "memory entry=$entry total_kb=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)"
 
 if [ "$net" = 1 ]; then
   net_up

@@ -5,6 +5,7 @@ using Appliance.Linux.Boot;
 using Appliance.Linux.Files;
 using Appliance.Linux.Kernel;
 using Appliance.Linux.Kexec;
+using Appliance.Linux.Watchdog;
 
 namespace Appliance.Cli.Commands;
 
@@ -26,9 +27,11 @@ public static class BootCommands
             var result = trials.Validate(limit);
             int code = context.Report(result, "appliance: ");
             bool reboot = settings.RebootOnFailure && !parsed.GetValue(noReboot);
-            if (reboot && settings.RejectByKexec && result is { Reboot: true, Outcome: ValidationOutcome.Rejected } && result.Kind != BootKind.Rescue && RunningSystem.Is(trials.Root))
+            bool kexec = result.Kind == BootKind.Rescue ? settings.RescueByKexec : settings.RejectByKexec;
+            if (reboot && kexec && result is { Reboot: true, Outcome: ValidationOutcome.Rejected } && RunningSystem.Is(trials.Root)
+                && (result.Kind == BootKind.Rescue ? LeaveRescueByKexec(context, parsed, trials, result) : KexecIntoKnownGood(context, parsed, trials, result)))
             {
-                KexecIntoKnownGood(context, parsed, trials, result);
+                return code;
             }
 
             RebootIfWanted(context, trials.Root, result, reboot);
@@ -80,9 +83,10 @@ public static class BootCommands
     /// A rejected trial back to known-good without a firmware pass ([Boot] RejectByKexec): the
     /// rejection is already in grubenv, so known-good's kernel is loaded with its own command line
     /// and entered by kexec (systemctl kexec under systemd). Returns only when that failed: the
-    /// caller then reboots through the firmware and GRUB, and the journal says why.
+    /// caller then reboots through the firmware and GRUB, and the journal says why; or with true
+    /// once systemd has taken the kexec over.
     /// </summary>
-    private static void KexecIntoKnownGood(CliContext context, ParseResult parsed, TrialService trials, TrialResult result)
+    private static bool KexecIntoKnownGood(CliContext context, ParseResult parsed, TrialService trials, TrialResult result)
     {
         try
         {
@@ -91,12 +95,33 @@ public static class BootCommands
             ReportProblems(context, trials.NoteOnThisBoot($"back to '{plan.Entry}' by kexec, without a firmware pass"));
             context.Output.Flush();
             service.SoftReboot(plan, $"{result.Message}; kexec into known-good '{plan.Entry}'");
+            return true;
         }
         catch (Exception e) when (e is KexecException or KexecPlanException or FileProblemException)
         {
             context.Error.WriteLine($"appliance: kexec into known-good failed ({e.Message}); rebooting through the firmware, GRUB boots known-good");
             ReportProblems(context, trials.NoteOnThisBoot($"the kexec into known-good failed ({e.Message}), so it rebooted through the firmware"));
+            return false;
         }
+    }
+
+    /// <summary>
+    /// The rescue kernel's way out ([Boot] RescueByKexec): a soft kexec into known-good with the
+    /// whole machine's memory map, or the firmware reboot when that is unsafe or fails
+    /// (<see cref="RescueExit"/>); each note goes to the console and the rescue's journal record.
+    /// True once systemd has taken the kexec over; false when the caller must reboot.
+    /// </summary>
+    private static bool LeaveRescueByKexec(CliContext context, ParseResult parsed, TrialService trials, TrialResult result)
+    {
+        var exit = new RescueExit(KexecCommands.Service(context, parsed), new RunningWatchdogs(trials.Root));
+        var way = exit.Leave(result.Message, note =>
+        {
+            context.Error.WriteLine($"appliance: {note}");
+            ReportProblems(context, trials.NoteOnThisBoot(note));
+            context.Output.Flush();
+            context.Error.Flush();
+        });
+        return way == RescueRebootKind.Soft;
     }
 
     private static void ReportProblems(CliContext context, IReadOnlyList<string> problems)

@@ -41,6 +41,15 @@ public sealed record BootConfig
     /// </summary>
     public bool RejectByKexec { get; init; }
 
+    /// <summary>
+    /// Whether the rescue (crash) kernel, once it has saved the panic log and rejected the
+    /// trial, goes on to known-good by a soft kexec with the whole machine's memory map instead
+    /// of a firmware reboot (issue 16). On by default: when the soft path is unsafe (no recorded
+    /// memory map, a hardware watchdog too short for the jump) or any kexec step fails, the
+    /// rescue reboots through the firmware as before, and its journal record says why.
+    /// </summary>
+    public bool RescueByKexec { get; init; } = true;
+
     /// <summary>Whether a failed validation reboots at once instead of waiting for the watchdog.</summary>
     public bool RebootOnFailure { get; init; } = true;
 }

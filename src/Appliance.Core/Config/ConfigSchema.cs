@@ -25,6 +25,7 @@ internal static class ConfigSchema
             new("StabilitySec", (c, v, d) => c with { Stability = ConfigValues.Seconds(v, TimeSpan.Zero, Appliance.Core.Boot.StabilityWindow.MaxWindow, d.Stability) }),
             new("ArmKexec", (c, v, d) => c with { ArmKexec = ConfigValues.Boolean(v, d.ArmKexec) }),
             new("RejectByKexec", (c, v, d) => c with { RejectByKexec = ConfigValues.Boolean(v, d.RejectByKexec) }),
+            new("RescueByKexec", (c, v, d) => c with { RescueByKexec = ConfigValues.Boolean(v, d.RescueByKexec) }),
             new("RebootOnFailure", (c, v, d) => c with { RebootOnFailure = ConfigValues.Boolean(v, d.RebootOnFailure) }),
         ],
         _ => []);

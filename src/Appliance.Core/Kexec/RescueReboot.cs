@@ -42,4 +42,16 @@ public static class RescueReboot
 
         return new(RescueRebootKind.Soft, "soft kexec into known-good");
     }
+
+    /// <summary>The rescue's journal note when it leaves by the soft path; <paramref name="watchdogs"/> says what was petted right before the jump.</summary>
+    public static string SoftNote(string entry, IReadOnlyList<string> watchdogs) =>
+        $"left the rescue by soft kexec into '{entry}' with the whole machine's memory map, without a firmware pass"
+        + (watchdogs.Count == 0 ? "" : $" ({string.Join("; ", watchdogs)})");
+
+    /// <summary>The rescue's journal note when <see cref="Choose"/> picked the firmware: <paramref name="reason"/> is its reason.</summary>
+    public static string FirmwareNote(string reason) => $"left the rescue through the firmware: {reason}";
+
+    /// <summary>The rescue's journal note when a kexec step failed and it fell back to the firmware reboot.</summary>
+    public static string FailedNote(string error) =>
+        $"the soft kexec into known-good failed ({error}), so the rescue rebooted through the firmware";
 }

@@ -174,10 +174,9 @@ public sealed class KexecService
         var notes = new List<string>();
         if (_kernel.IsRescue())
         {
-            memmap = MemoryMap.FromCommandLine(_kernel.CommandLine());
-            if (memmap.Count == 0 && _files.ReadArmed() is { Memmap.Count: > 0 } armed)
+            (memmap, bool fromArmed) = RecordedMemoryMap();
+            if (fromArmed)
             {
-                memmap = armed.Memmap;
                 notes.Add("memory map taken from armed.json (the rescue command line had none)");
             }
 
@@ -192,11 +191,39 @@ public sealed class KexecService
         return new KexecPlan(entry.Path, kernel, initrds, built.CommandLine, notes);
     }
 
-    /// <summary>Loads the planned kernel and jumps into it; returns only by throwing.</summary>
-    public void SoftReboot(KexecPlan plan, string reason)
+    /// <summary>
+    /// Loads the planned kernel and jumps into it; returns only by throwing, or once systemd has
+    /// taken the kexec over. <paramref name="beforeJump"/> runs between the load and the jump:
+    /// the last moment for this kernel to record or pet anything, and only once the load worked.
+    /// </summary>
+    public void SoftReboot(KexecPlan plan, string reason, Action? beforeJump = null)
     {
         _loader.LoadSoft(plan.Kernel, plan.Initrds, plan.CommandLine);
+        beforeJump?.Invoke();
         _loader.Execute(reason);
+    }
+
+    /// <summary>
+    /// How a rescue kernel should leave (<see cref="RescueReboot.Choose"/>) on this machine: the
+    /// memory map it was handed (or armed.json's), and the hardware watchdogs sysfs lists.
+    /// </summary>
+    public RescueRebootDecision ChooseRescueReboot()
+    {
+        var (memmap, _) = RecordedMemoryMap();
+        var (watchdog, timeout) = _sysfs.HardwareWatchdog();
+        return RescueReboot.Choose(_sysfs.HasFirmwareMemoryMap(), memmap, watchdog, timeout);
+    }
+
+    /// <summary>The full machine's memory map recorded when the trial armed: the rescue's command line first, then armed.json.</summary>
+    private (IReadOnlyList<string> Values, bool FromArmed) RecordedMemoryMap()
+    {
+        var memmap = MemoryMap.FromCommandLine(_kernel.CommandLine());
+        if (memmap.Count == 0 && _files.ReadArmed() is { Memmap.Count: > 0 } armed)
+        {
+            return (armed.Memmap, true);
+        }
+
+        return (memmap, false);
     }
 
     /// <summary>Picks the entry: <paramref name="reference"/>, or grubenv's known-good; fails naming the closest entries when the menu has no such entry.</summary>

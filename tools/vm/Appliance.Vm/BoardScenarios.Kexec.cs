@@ -26,6 +26,7 @@ public static partial class BoardScenarios
         const string trial = "trial-panic";
         var run = new Run(KexecPanicRescue, board, say);
         run.Say($"host: {board.GrubEnv.StageTrial(trial, 3)}");
+        StageRescueByFirmware(board, run);
         board.Start();
         var timing = await KexecPanicToGoodAsync(board, trial).ConfigureAwait(false);
         run.Say($"boot {timing.Panic.Boot}: the validator armed kexec (kexec_crash_loaded=1 in the check), then \"{Markers.From(timing.Panic, Markers.KernelPanic)}\"");
@@ -81,6 +82,7 @@ public static partial class BoardScenarios
         const string trial = "trial-oops";
         var run = new Run(KexecOopsPanicOnOops, board, say);
         run.Say($"host: {board.GrubEnv.StageTrial(trial, 3)}");
+        StageRescueByFirmware(board, run);
         board.Start();
         await WaitBootAsync(board, trial).ConfigureAwait(false);
         var check = await board.WaitForAsync(Markers.CheckPanicking).ConfigureAwait(false);
@@ -168,6 +170,17 @@ public static partial class BoardScenarios
         run.Observed["disarm_rc"] = disarmRc;
         run.Observed["crash_loaded_after_disarm"] = loadedAfterDisarm;
         return run.Finish();
+    }
+
+    /// <summary>
+    /// The rescue's firmware reboot, as before issue 16: appliance.rescuekexec=no in grubenv's
+    /// vm_cmdline reaches the rescue through known-good's entry arguments and turns [Boot]
+    /// RescueByKexec off there (kexec-rescue-soft is the default way out).
+    /// </summary>
+    private static void StageRescueByFirmware(QemuBoard board, Run run)
+    {
+        board.GrubEnv.Stage(new Dictionary<string, string?> { ["vm_cmdline"] = "appliance.rescuekexec=no" });
+        run.Say("host: vm_cmdline=appliance.rescuekexec=no (the rescue reboots through the firmware)");
     }
 
     /// <summary>When a panicking trial's panic, rescue and known-good's userspace were seen.</summary>

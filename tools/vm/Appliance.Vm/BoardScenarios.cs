@@ -31,6 +31,8 @@ public static partial class BoardScenarios
     public const string TrialStability = "trial-stability";
     public const string DrillPanic = "drill-panic";
     public const string RejectByKexec = "reject-by-kexec";
+    public const string KexecRescueSoft = "kexec-rescue-soft";
+    public const string KexecRescueRefused = "kexec-rescue-refused";
     public const string PowerCutAtValidate = "power-cut-at-validate";
     public const string PowerCutInCommit = "power-cut-in-commit";
     public const string WatchdogDaemonPets = "watchdog-daemon-pets";
@@ -67,6 +69,8 @@ public static partial class BoardScenarios
         [TrialStability] = "a trial with [Boot] StabilitySec=300 passes its first validation; its check fails two minutes after boot, inside the window: it is rejected, not committed, and good explains the rollback",
         [DrillPanic] = "the operator runs `appliance drill panic --yes` on an idle, committed canary: it panics into its own rescue kernel without the firmware, comes back on the same entry, and status shows the measured way back",
         [RejectByKexec] = "a trial whose check fails, with [Boot] RejectByKexec=yes: its validator writes the rejection, then kexecs into good; good's userspace comes up without a firmware pass and records the rollback",
+        [KexecRescueSoft] = "a trial armed by the validator panics during its checks: the rescue kernel saves the panic, rejects the trial and kexecs into good ([Boot] RescueByKexec, the default) with the whole machine's memory map; good's userspace comes up without a firmware pass, with all its RAM",
+        [KexecRescueRefused] = "the same panic, but the rescue disables kexec loads (kernel.kexec_load_disabled=1): its soft kexec is refused, it reboots through the firmware into good, and its journal record says the kexec failed and why",
         [TrialNoInit] = "a trial that panics before userspace, staged with 2 tries: GRUB boots it exactly twice, then good; status says it used all its tries",
         [TrialKernelMissing] = "a trial whose kernel file is gone: GRUB falls back to good on the first boot; the validator ends the trial",
         [PowerCutAtValidate] = "power cut as the trial's validator starts: grubenv parses the same with both tools; the trial (one try fewer) boots again and commits",
@@ -76,7 +80,7 @@ public static partial class BoardScenarios
         [WatchdogCheckFails] = "a failing Check= (Grace=3s, Repair=/bin/true) makes the daemon stop petting on purpose: last-stop.json says why and the VM resets",
         [WatchdogGpio] = "the daemon pets a gpio-sim line (GpioMode=toggle) through System.Device.Gpio: the line's level read back from sysfs toggles",
         [WatchdogI2cTemperature] = "an LM75 on i2c-stub as [Check:board-temp] Type=i2c-temperature (MaxCelsius=70): at 25 °C `appliance check` passes and the daemon pets; at 90 °C the check fails, the daemon stops petting and the VM resets",
-        [KexecPanicRescue] = "a trial armed by the validator (ArmKexec, crashkernel=256M) panics during its checks: the rescue kernel saves the panic, rejects the trial and reboots; known-good's status names the panic",
+        [KexecPanicRescue] = "a trial armed by the validator (ArmKexec, crashkernel=256M) panics during its checks: the rescue kernel saves the panic, rejects the trial and reboots through the firmware ([Boot] RescueByKexec=no); known-good's status names the panic",
         [KexecNoReservation] = "`appliance kexec arm` on a kernel without crashkernel= exits 78 naming crashkernel=256M; kexec_crash_loaded stays 0",
         [KexecDisarm] = "`appliance kexec arm` then `disarm` on a kernel with crashkernel=256M: loaded 1, then 0",
         [VfatGrubEnv] = "Fedora's layout: /boot/grub2/grubenv links into a vfat EFI partition (second disk); three `appliance env set` in the guest succeed; the host reads the file back with mtools: 1024 bytes, grub-editenv lists the values, no temporary file left",
@@ -103,6 +107,8 @@ public static partial class BoardScenarios
         TrialStability => TrialFailingInsideStabilityWindowAsync(board, say),
         DrillPanic => DrillPanicAsync(board, say),
         RejectByKexec => RejectedTrialByKexecAsync(board, say),
+        KexecRescueSoft => KexecRescueSoftAsync(board, say),
+        KexecRescueRefused => KexecRescueRefusedAsync(board, say),
         PowerCutAtValidate => PowerCutDuringValidationAsync(board, say, PowerCutAtValidate, afterChecks: false),
         PowerCutInCommit => PowerCutDuringValidationAsync(board, say, PowerCutInCommit, afterChecks: true),
         WatchdogDaemonPets => WatchdogDaemonPetsAsync(board, say),

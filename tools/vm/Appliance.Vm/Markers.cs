@@ -90,6 +90,9 @@ public static class Markers
     /// <summary>init.sh's userspace marker of any entry.</summary>
     public const string UserspaceAny = "APPLIANCE-MARKER: userspace entry=";
 
+    /// <summary>init.sh's MemTotal line, printed right after the userspace marker.</summary>
+    public static string Memory(string entry) => $"APPLIANCE-MARKER: memory entry={entry} total_kb=";
+
     public static string End(string action) => $"APPLIANCE-MARKER: end action={action}";
 
     /// <summary>The agent's stderr line for a failing check ("appliance: check NAME: failed: OUTPUT").</summary>

@@ -138,6 +138,15 @@ public sealed class ConfigParserTests
     }
 
     [Theory]
+    [InlineData("", true)]
+    [InlineData("RescueByKexec=yes", true)]
+    [InlineData("RescueByKexec=no", false)]
+    public void Parse_RescueByKexec_OnByDefault(string line, bool on)
+    {
+        Assert.Equal(on, Parse($"[Boot]\n{line}\n").Config!.Boot.RescueByKexec);
+    }
+
+    [Theory]
     [InlineData("Directory=relative/path", "expected an absolute path without . or .. components")]
     [InlineData("Directory=/etc/../../outside", "expected an absolute path without . or .. components")]
     [InlineData("OutputLimitBytes=100", "expected a size from 1024 to 16777216 bytes, such as 65536 or 64K")]

@@ -37,4 +37,19 @@ public sealed class RescueRebootTests
 
         Assert.Equal(kind, RescueReboot.Choose(true, ["0x9fc00@0x0"], true, timeout).Kind);
     }
+
+    [Fact]
+    public void SoftNote_WithWatchdogs_NamesEntryAndWhatWasPetted()
+    {
+        Assert.Equal("left the rescue by soft kexec into 'good' with the whole machine's memory map, without a firmware pass (watchdog0 petted right before the jump)",
+            RescueReboot.SoftNote("good", ["watchdog0 petted right before the jump"]));
+    }
+
+    [Fact]
+    public void FirmwareNote_CarriesTheDecisionsReason()
+    {
+        var decision = RescueReboot.Choose(true, [], false, null);
+
+        Assert.Equal($"left the rescue through the firmware: {decision.Reason}", RescueReboot.FirmwareNote(decision.Reason));
+    }
 }
