@@ -44,9 +44,13 @@ public static partial class BoardScenarios
         run.Expect(Markers.ValueAfter(hang, Markers.CheckPanicking) == "1", $"the validator did not arm kexec before the checks ran: {hang.Text}");
         var panic = await board.WaitForAsync(Markers.KernelPanic, TimeSpan.FromSeconds(PretimeoutTimeoutSeconds)).ConfigureAwait(false);
         var rescueLine = await board.WaitForAsync(Markers.RescueKernel, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        await board.WaitForAsync(board.Banner).ConfigureAwait(false);
-        await WaitBootAsync(board, Good).ConfigureAwait(false);
-        var timing = new PanicTiming(panic, rescueLine, await board.WaitForAsync(Markers.Userspace(Good)).ConfigureAwait(false));
+        // The rescue leaves by soft kexec ([Boot] RescueByKexec, on by default): known-good's
+        // userspace marker is the one after the rescue's note, on the same firmware pass.
+        var soft = await board.WaitForAsync(RescueSoftNote, RescueWithin).ConfigureAwait(false);
+        var timing = new PanicTiming(panic, rescueLine, await board.WaitForAsync(Markers.Userspace(Good), RescueWithin).ConfigureAwait(false));
+        run.Expect(timing.Good.Boot == hang.Boot && board.Count(board.Banner) == 1,
+            "the firmware ran between the hang and known-good's userspace: the pretimeout panic's rescue did not kexec into known-good");
+        run.Expect(board.Count(Markers.GrubBooting(Good)) == 0, "GRUB should not have run after the hang (known-good was entered by kexec from the rescue)");
         run.Expect(timing.Panic.Text.Contains(PretimeoutPanic, StringComparison.Ordinal),
             $"the panic should be the pretimeout's (\"{PretimeoutPanic}\"), not another: \"{timing.Panic.Text}\"");
         var toPanic = timing.Panic.Elapsed - hang.Elapsed;
@@ -70,7 +74,7 @@ public static partial class BoardScenarios
         run.Expect(env.Get("appliance_trial").Length == 0 && env.Get("appliance_failed") == trial,
             $"grubenv should hold no trial and appliance_failed={trial}: {env}");
         var hangToGood = timing.Good.Elapsed - hang.Elapsed;
-        run.Say($"boot {good.Boot}: known-good's userspace {hangToGood.TotalSeconds:F1} s after the hang; status rollback: \"{rollback}\"");
+        run.Say($"rescue's validator: \"{Markers.From(soft, "appliance: ")}\"; known-good's userspace {hangToGood.TotalSeconds:F1} s after the hang, no firmware pass; status rollback: \"{rollback}\"");
         run.Observed["pretimeout"] = pretimeout;
         run.Observed["governor"] = governor;
         run.Observed["panic"] = Markers.From(timing.Panic, Markers.KernelPanic);

@@ -178,7 +178,11 @@ public sealed class DebianGuest(DebianBoard board, Action<string> say) : IAsyncD
 
             var up = await board.WaitForUpAsync(left, ssh: false).ConfigureAwait(false);
             Say($"up: {up.KernelRelease} boot {up.BootId} at {up.Line.Elapsed.TotalSeconds:F1} s (firmware passes so far: {FirmwarePasses})");
-            if (up.KernelRelease == release && up.BootId != notBootId && up.Line.Boot >= minFirmwarePass)
+            // The rescue (crash) kernel is known-good's kernel too and may reach multi-user before
+            // its validator leaves: it is not known-good up, whatever the firmware pass.
+            var commandLine = board.Lines().LastOrDefault(l => l.Elapsed < up.Line.Elapsed && l.Text.Contains("Command line:", StringComparison.Ordinal));
+            var rescue = commandLine?.Text.Contains("appliance.rescue=1", StringComparison.Ordinal) == true;
+            if (up.KernelRelease == release && up.BootId != notBootId && up.Line.Boot >= minFirmwarePass && !rescue)
             {
                 await board.WaitForSshAsync(timeout - limit.Elapsed).ConfigureAwait(false);
                 return up;
