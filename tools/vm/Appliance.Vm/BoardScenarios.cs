@@ -90,7 +90,7 @@ public static partial class BoardScenarios
         [UefiKexecUnsigned] = "UEFI board only: `appliance kexec arm` of the disk's kernel without its signature, under lockdown: kexec_file_load refuses it (EPERM), the agent exits 78 naming the lockdown and the kernel; nothing is loaded",
         [UefiEspPowerCutInCommit] = "UEFI board only: power-cut-in-commit with grubenv on the FAT ESP (Fedora's layout): grubenv read from the ESP parses the same with both tools; the machine ends committed",
         [KexecOopsPanicOnOops] = "a trial armed by the validator (which applies panic_on_oops=1) oopses during its checks (insmod appliance_oops, NULL pointer dereference): the rescue kernel rolls back; known-good's status names the oops",
-        [WatchdogPretimeoutRescue] = "a trial armed by the validator runs the daemon on the i6300esb with Timeout=60, Pretimeout=55 and the panic governor; its check SIGSTOPs the daemon: the pretimeout panics 5 s later into the crash kernel, which rejects the trial; known-good's status names \"watchdog pretimeout event\", no hardware reset",
+        [WatchdogPretimeoutRescue] = "a trial armed by the validator runs the daemon on the i6300esb with Timeout=60, Pretimeout=55 and the panic governor; its check SIGSTOPs the daemon: the pretimeout panics 5 s later into the crash kernel, which rejects the trial and kexecs into known-good: no firmware pass after the hang, no hardware reset; known-good's status names \"watchdog pretimeout event\"",
     };
 
     public static Task<ScenarioResult> RunAsync(string name, QemuBoard board, Action<string> say) => name switch
