@@ -77,7 +77,8 @@ appliance=${APPLIANCE_BIN:-$repo/artifacts/bin/appliance}
 # its default codepage=437 and iocharset (CONFIG_FAT_DEFAULT_CODEPAGE / _IOCHARSET, fs/fat/inode.c).
 modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel i6300esb softdog pretimeout_panic e1000 i2c-stub i2c-dev vfat nls_cp437 nls_ascii nls_utf8"
 # efivarfs (a module in Debian's kernel, CONFIG_EFIVAR_FS=m): init.sh reads the SecureBoot variable.
-[ "$firmware" = uefi ] && modules="$modules efivarfs"
+# efi-pstore (CONFIG_EFI_VARS_PSTORE=m): pstore's backend on UEFI, the panic log kept in EFI variables.
+[ "$firmware" = uefi ] && modules="$modules efivarfs efi-pstore"
 
 # System.Device.Gpio loads libgpiod at run time (dlopen of "libgpiod.so.2"), so ldd of the
 # binary does not list it; Debian's libgpiod2 ships it.

@@ -189,6 +189,15 @@ if [ -d /sys/firmware/efi ]; then
   lockdown=missing
   [ -r /sys/kernel/security/lockdown ] && lockdown=$(tr ' ' ',' < /sys/kernel/security/lockdown)
   marker "efi secureboot=$secureboot lockdown=$lockdown"
+  # pstore's backend on UEFI (issue 15): efi-pstore keeps a panic's log in EFI variables
+  # (kmsg_dump at panic, when no crash kernel is loaded). systemd mounts pstore on a real
+  # system; here init.sh does, so the validator's forensics find the records. Not fatal: the
+  # scenarios that do not need it go on.
+  if modprobe efi-pstore && mount -t pstore pstore /sys/fs/pstore; then
+    marker "pstore backend=$(cat /sys/module/pstore/parameters/backend 2>/dev/null) records=$(ls /sys/fs/pstore | tr '\n' ',')"
+  else
+    marker "pstore unavailable"
+  fi
 fi
 
 marker "userspace entry=$entry scenario=$scenario uptime=$(cut -d' ' -f1 /proc/uptime)"
@@ -387,6 +396,7 @@ case "$scenario" in
     appliance --root / boot validate
     rc=$?
     marker "validate rc=$rc entry=$entry uptime=$(cut -d' ' -f1 /proc/uptime)"
+    [ -d /sys/firmware/efi ] && marker "pstore after validate records=$(ls /sys/fs/pstore 2>/dev/null | tr '\n' ',')"
     echo "APPLIANCE-MARKER: status $(appliance --root / status --json)"
     if [ -s "$request" ]; then
       command=$(head -n 1 "$request")

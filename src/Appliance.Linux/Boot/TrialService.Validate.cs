@@ -49,7 +49,10 @@ public sealed partial class TrialService
             (health, window) = HoldStabilityWindow(trial, bootId, deadline, problems);
         }
 
-        var forensics = kind == BootKind.Rescue ? CollectForensics(notes) : null;
+        // The crashed trial's log: in the crash kernel from /proc/vmcore (and pstore); after a
+        // rollback by GRUB's counter from pstore, which keeps a panic's log when no crash kernel
+        // was loaded (efi-pstore on UEFI machines, ramoops).
+        var forensics = kind is BootKind.Rescue or BootKind.RolledBack ? CollectForensics(notes) : null;
         // Decided on the state read under the grubenv lock, and that same decision is the one
         // reported and journalled: another appliance process may have changed grubenv since
         // Assess (an operator's abort while the checks ran).

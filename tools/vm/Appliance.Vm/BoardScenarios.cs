@@ -88,6 +88,7 @@ public static partial class BoardScenarios
         [UefiEspGrubEnv] = "UEFI board only: Fedora's layout, grub.cfg and grubenv on the ESP with links from /boot/grub; the healthy trial is staged in the guest, counted by GRUB and committed, all on the FAT file, which the host reads back with mtools",
         [UefiUnsignedKernel] = "UEFI board only: the disk's kernel without its signature, staged as a trial: shim refuses it when GRUB loads it, GRUB falls back to known-good on the same firmware pass",
         [UefiKexecUnsigned] = "UEFI board only: `appliance kexec arm` of the disk's kernel without its signature, under lockdown: kexec_file_load refuses it (EPERM), the agent exits 78 naming the lockdown and the kernel; nothing is loaded",
+        [UefiEfiPstore] = "UEFI board only: a trial with no crash kernel panics (panic=1); its log goes to efi-pstore (EFI variables); known-good's validator names the panic from the dmesg-efi-* records and deletes them",
         [UefiEspPowerCutInCommit] = "UEFI board only: power-cut-in-commit with grubenv on the FAT ESP (Fedora's layout): grubenv read from the ESP parses the same with both tools; the machine ends committed",
         [KexecOopsPanicOnOops] = "a trial armed by the validator (which applies panic_on_oops=1) oopses during its checks (insmod appliance_oops, NULL pointer dereference): the rescue kernel rolls back; known-good's status names the oops",
         [WatchdogPretimeoutRescue] = "a trial armed by the validator runs the daemon on the i6300esb with Timeout=60, Pretimeout=55 and the panic governor; its check SIGSTOPs the daemon: the pretimeout panics 5 s later into the crash kernel, which rejects the trial and kexecs into known-good: no firmware pass after the hang, no hardware reset; known-good's status names \"watchdog pretimeout event\"",
@@ -127,6 +128,7 @@ public static partial class BoardScenarios
         UefiUnsignedKernel => UnsignedKernelRefusedAsync(board, say),
         UefiKexecUnsigned => KexecUnsignedRefusedAsync(board, say),
         UefiEspPowerCutInCommit => EspPowerCutInCommitAsync(board, say),
+        UefiEfiPstore => EfiPstoreForensicsAsync(board, say),
         _ => throw new BoardException($"unknown scenario '{name}'; known: {string.Join(", ", Descriptions.Keys)}"),
     };
 

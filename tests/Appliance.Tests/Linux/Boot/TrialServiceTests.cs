@@ -114,4 +114,21 @@ public sealed class TrialServiceNoteTests : IDisposable
         Assert.Empty(Service().NoteOnThisBoot("anything"));
         Assert.Empty(Service().Journal.All());
     }
+
+    /// <summary>A trial with no crash kernel panicked on its last try; pstore (efi-pstore on UEFI) kept the log.</summary>
+    [Fact]
+    public void Validate_TriesExhaustedWithPstoreRecord_RollbackNamesThePanicAndFreesTheRecord()
+    {
+        Assert.True(_tree.Run("upgrade", "stage", "trial", "--tries", "1").ExitCode == 0);
+        Assert.Equal("trial", _tree.GrubBoots());
+        Assert.Equal("good", _tree.GrubBoots());
+        string record = _tree.Write("sys/fs/pstore/dmesg-efi-179658927901001", "Panic#1 Part1\n<0>[   12.000000] Kernel panic - not syncing: sysrq triggered crash\n");
+
+        var result = Service().Validate(TimeSpan.FromSeconds(30));
+        var status = _tree.Run("status", "--json");
+
+        Assert.Equal(BootKind.RolledBack, result.Kind);
+        Assert.Contains("sysrq triggered crash", status.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(record), "the record should be freed once its excerpt is in the journal");
+    }
 }
