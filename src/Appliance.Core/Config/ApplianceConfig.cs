@@ -37,9 +37,11 @@ public sealed record BootConfig
     /// <summary>
     /// Whether a rejected trial goes back to known-good by kexec (no firmware pass) instead of
     /// a firmware reboot. The rejection is in grubenv first, so a kexec that fails still ends on
-    /// known-good through GRUB. Off by default until proven on the stock Debian board (issue 16).
+    /// known-good through GRUB. On by default (issue 16): where kexec does not work (no
+    /// kexec_file_load, an unsigned kernel under lockdown, kexec_load_disabled) the machine
+    /// reboots through the firmware as before and the trial's journal record says why.
     /// </summary>
-    public bool RejectByKexec { get; init; }
+    public bool RejectByKexec { get; init; } = true;
 
     /// <summary>
     /// Whether the rescue (crash) kernel, once it has saved the panic log and rejected the

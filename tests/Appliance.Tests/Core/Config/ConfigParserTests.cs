@@ -129,10 +129,10 @@ public sealed class ConfigParserTests
     }
 
     [Theory]
-    [InlineData("", false)]
+    [InlineData("", true)]
     [InlineData("RejectByKexec=yes", true)]
     [InlineData("RejectByKexec=no", false)]
-    public void Parse_RejectByKexec_OffByDefault(string line, bool on)
+    public void Parse_RejectByKexec_OnByDefault(string line, bool on)
     {
         Assert.Equal(on, Parse($"[Boot]\n{line}\n").Config!.Boot.RejectByKexec);
     }
