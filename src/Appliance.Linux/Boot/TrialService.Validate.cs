@@ -51,8 +51,10 @@ public sealed partial class TrialService
 
         // The crashed trial's log: in the crash kernel from /proc/vmcore (and pstore); after a
         // rollback by GRUB's counter from pstore, which keeps a panic's log when no crash kernel
-        // was loaded (efi-pstore on UEFI machines, ramoops).
-        var forensics = kind is BootKind.Rescue or BootKind.RolledBack ? CollectForensics(notes) : null;
+        // was loaded (efi-pstore on UEFI machines, ramoops). A plain boot saves and frees what
+        // pstore holds too (a crash of the known-good kernel, as systemd-pstore would): left
+        // there, it would be read after the next rollback as the trial's.
+        var forensics = kind is BootKind.Rescue or BootKind.RolledBack or BootKind.Normal ? CollectForensics(notes) : null;
         // Decided on the state read under the grubenv lock, and that same decision is the one
         // reported and journalled: another appliance process may have changed grubenv since
         // Assess (an operator's abort while the checks ran).

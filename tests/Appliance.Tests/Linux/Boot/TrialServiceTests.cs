@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Appliance.Core.Boot;
 using Appliance.Linux.Boot;
 using Appliance.Linux.Files;
@@ -130,5 +131,29 @@ public sealed class TrialServiceNoteTests : IDisposable
         Assert.Equal(BootKind.RolledBack, result.Kind);
         Assert.Contains("sysrq triggered crash", status.Stdout, StringComparison.Ordinal);
         Assert.False(File.Exists(record), "the record should be freed once its excerpt is in the journal");
+    }
+
+    /// <summary>The known-good kernel crashed once (panic=1, pstore kept it); later a trial panics with no crash kernel.</summary>
+    [Fact]
+    public void Validate_OldCrashInPstoreOnPlainBoot_SavedThereAndNotNamedByALaterRollback()
+    {
+        Assert.Equal("good", _tree.GrubBoots());
+        string old = _tree.Write("sys/fs/pstore/dmesg-efi-179658000000001", "Panic#1 Part1\n<0>[  300.000000] Kernel panic - not syncing: hung_task: blocked tasks\n");
+        var plain = Service().Validate(TimeSpan.FromSeconds(30));
+        Assert.Equal(BootKind.Normal, plain.Kind);
+        Assert.False(File.Exists(old), "a plain boot should save and free what pstore holds");
+        Assert.Contains(Assert.Single(Service().Journal.All()).Forensics, f => f.Contains("hung_task: blocked tasks", StringComparison.Ordinal));
+
+        Assert.True(_tree.Run("upgrade", "stage", "trial", "--tries", "1").ExitCode == 0);
+        Assert.Equal("trial", _tree.GrubBoots());
+        Assert.Equal("good", _tree.GrubBoots());
+        _tree.Write("sys/fs/pstore/dmesg-efi-179658927901001", "Panic#1 Part1\n<0>[   12.000000] Kernel panic - not syncing: sysrq triggered crash\n");
+        var rollback = Service().Validate(TimeSpan.FromSeconds(30));
+        using var status = JsonDocument.Parse(_tree.Run("status", "--json").Stdout);
+        string? named = status.RootElement.GetProperty("rollback").GetString();
+
+        Assert.Equal(BootKind.RolledBack, rollback.Kind);
+        Assert.Contains("sysrq triggered crash", named, StringComparison.Ordinal);
+        Assert.DoesNotContain("hung_task", named, StringComparison.Ordinal);
     }
 }
