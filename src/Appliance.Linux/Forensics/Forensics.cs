@@ -21,7 +21,8 @@ public sealed record ForensicsResult(IReadOnlyList<string> Files, IReadOnlyList<
 
 /// <summary>
 /// Saves the last kernel's crash report on the boot after it: from pstore
-/// (<c>/sys/fs/pstore/dmesg-*</c>; mounting pstore is the caller's job) and from
+/// (<c>/sys/fs/pstore/dmesg-*</c>; mounting pstore is the caller's job, or the copies
+/// systemd-pstore moved out of it on this boot, <see cref="SystemdPstoreArchive"/>) and from
 /// <c>/proc/vmcore</c> when this is the crash kernel.
 /// </summary>
 public static class Forensics
@@ -54,6 +55,11 @@ public static class Forensics
         var notes = new List<string>();
 
         var (pstoreText, records) = ReadPstore(root, notes);
+        if (pstoreText is null && new KernelInfo(root).BootedAt() is { } bootedAt)
+        {
+            (pstoreText, _) = ReadRecords(SystemdPstoreArchive.RecordsSince(root, bootedAt), notes);
+        }
+
         if (pstoreText is not null && PanicLog.Window(pstoreText, limitBytes) is { } pstoreWindow)
         {
             files.Add(Save(writer, directory, bootId, "pstore", pstoreWindow));
@@ -127,7 +133,11 @@ public static class Forensics
             notes.Add($"{compressed}: a compressed pstore record the kernel could not decompress; skipped");
         }
 
-        var readable = all.Filter(f => !f.EndsWith(".enc.z", StringComparison.Ordinal));
+        return ReadRecords(all.Filter(f => !f.EndsWith(".enc.z", StringComparison.Ordinal)), notes);
+    }
+
+    private static (string? Text, IReadOnlyList<string> Records) ReadRecords(IReadOnlyList<string> readable, List<string> notes)
+    {
         var dmesg = readable.Filter(f => Path.GetFileName(f).StartsWith("dmesg-", StringComparison.Ordinal));
         var chosen = dmesg.Count > 0 ? dmesg : readable.Filter(f => Path.GetFileName(f).StartsWith("console-", StringComparison.Ordinal));
         if (chosen.Count == 0)

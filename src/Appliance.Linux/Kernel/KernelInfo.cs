@@ -17,6 +17,22 @@ public sealed class KernelInfo(string root)
             ? TimeSpan.FromSeconds(seconds)
             : null;
 
+    /// <summary>When this boot began: /proc/stat's "btime" line, seconds since the epoch (fs/proc/stat.c); null when unreadable.</summary>
+    public DateTimeOffset? BootedAt()
+    {
+        string? stat = KernelFile.ReadTrimmed(Path.Combine(root, "proc/stat"));
+        foreach (string line in (stat ?? "").Split('\n'))
+        {
+            if (line.StartsWith("btime ", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan(6).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds))
+            {
+                return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A crash kernel started by kexec on panic exposes the old kernel's memory as /proc/vmcore.</summary>
     public bool IsRescue() =>
         File.Exists(Path.Combine(root, "proc/vmcore"))

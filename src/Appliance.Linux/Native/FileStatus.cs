@@ -5,7 +5,8 @@ namespace Appliance.Linux.Native;
 
 /// <summary>The fields of <c>struct statx</c> the adapters need (offsets from include/uapi/linux/stat.h).</summary>
 /// <remarks><see cref="Format"/> defaults to S_IFREG (0x8000), for statuses made up by tests.</remarks>
-public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, bool IsDirectory, uint Uid, uint Gid, long Size, uint DevMajor, uint DevMinor, ushort Format = 0x8000)
+/// <param name="Changed">The inode's last status change (ctime), which no caller can set back: a file copied with its old mtime still shows when the copy was made.</param>
+public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, bool IsDirectory, uint Uid, uint Gid, long Size, uint DevMajor, uint DevMinor, ushort Format = 0x8000, DateTimeOffset Changed = default)
 {
     /// <summary>What kind of file this is, in words for messages ("a character device").</summary>
     public string Kind => Format switch
@@ -57,6 +58,8 @@ public readonly record struct FileStatus(UnixFileMode Mode, bool IsRegularFile, 
             (long)BinaryPrimitives.ReadUInt64LittleEndian(s[40..]),
             BinaryPrimitives.ReadUInt32LittleEndian(s[136..]),
             BinaryPrimitives.ReadUInt32LittleEndian(s[140..]),
-            (ushort)(mode & S_IFMT));
+            (ushort)(mode & S_IFMT),
+            // stx_ctime: struct statx_timestamp at offset 96, tv_sec (s64) then tv_nsec (u32).
+            DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64LittleEndian(s[96..])).AddTicks(BinaryPrimitives.ReadUInt32LittleEndian(s[104..]) / 100));
     }
 }

@@ -114,4 +114,40 @@ public sealed class ForensicsTests : IDisposable
         Assert.False(File.Exists(record));
         Assert.True(File.Exists(Saved("pstore")));
     }
+
+    /// <summary>
+    /// Stock Debian 12: systemd-pstore.service moved the EFI records out of /sys/fs/pstore before
+    /// the validator ran, into its archive (src/pstore/pstore.c: record id without the last five
+    /// digits, then the dump's count), keeping their names and, maybe, the crash's mtime.
+    /// </summary>
+    [Fact]
+    public void Collect_SystemdPstoreMovedThisBootsRecords_ReadsTheArchiveAndLeavesIt()
+    {
+        _root.Write("proc/stat", $"cpu  1 2 3 4\nbtime {DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds()}\nprocesses 9\n");
+        Directory.CreateDirectory(Path.Join(_root.Path, "sys/fs/pstore"));
+        string part1 = _root.Write("var/lib/systemd/pstore/1796589279/001/dmesg-efi-179658927901001", "Panic#1 Part1\n<0>[   12.000000] Kernel panic - not syncing: sysrq triggered crash\n");
+        string part2 = _root.Write("var/lib/systemd/pstore/1796589279/001/dmesg-efi-179658927902001", "Panic#1 Part2\n<6>[   11.900000] sysrq: Trigger a crash\n");
+        _root.Write("var/lib/systemd/pstore/1796589279/001/dmesg.txt", "Panic#1 Part2\n...");
+        File.SetLastWriteTimeUtc(part1, DateTime.UtcNow.AddDays(-1));
+
+        var result = Collector.Collect(_root.Path, 4096);
+
+        Assert.StartsWith("pstore: Kernel panic - not syncing: sysrq triggered crash", Assert.Single(result.Excerpts));
+        Assert.True(File.ReadAllText(Saved("pstore")).IndexOf("Trigger a crash", StringComparison.Ordinal) >= 0);
+        Assert.Empty(result.PstoreRecords);
+        Collector.ReleasePstore(result);
+        Assert.True(File.Exists(part1) && File.Exists(part2), "systemd's archive is not ours to delete");
+    }
+
+    [Fact]
+    public void Collect_SystemdPstoreArchiveFromEarlierBoots_NothingFound()
+    {
+        _root.Write("proc/stat", $"btime {DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()}\n");
+        _root.Write("var/lib/systemd/pstore/1796589279/001/dmesg-efi-179658927901001", "Panic#1 Part1\n<0>[   12.000000] Kernel panic - not syncing: old crash\n");
+
+        var result = Collector.Collect(_root.Path, 4096);
+
+        Assert.Empty(result.Excerpts);
+        Assert.Empty(result.Files);
+    }
 }
