@@ -41,12 +41,13 @@ public sealed class KnownGoodExit(KexecService kexec)
     /// <param name="reason">Why the machine leaves (the validator's message), for the console line before the jump.</param>
     /// <param name="words">The exit's wording (<see cref="KnownGoodExitWords.Reject"/>, <see cref="KnownGoodExitWords.Rescue"/>).</param>
     /// <param name="record">Adds a note to this boot's journal record. Called before the jump: after it, nothing of this kernel runs.</param>
+    /// <param name="memory">In a rescue kernel, the memory map it was already read for (<see cref="KexecService.ChooseRescueReboot"/>), so armed.json is read once.</param>
     /// <param name="lastStep">Runs after the load and before the note, so a refused load costs nothing; its lines go into the note (the rescue pets the running watchdogs here).</param>
-    public KnownGoodExitOutcome Leave(string reason, KnownGoodExitWords words, Action<string> record, Func<IReadOnlyList<string>>? lastStep = null)
+    public KnownGoodExitOutcome Leave(string reason, KnownGoodExitWords words, Action<string> record, RecordedMemoryMap? memory = null, Func<IReadOnlyList<string>>? lastStep = null)
     {
         try
         {
-            var plan = kexec.PlanSoft(null);
+            var plan = kexec.PlanSoft(null, memory);
             kexec.SoftReboot(plan, $"{reason}; {words.Jump} into known-good '{plan.Entry}'",
                 () => record(words.Kexeced(plan.Entry, lastStep?.Invoke() ?? [])));
             return new KnownGoodExitOutcome(true, null);

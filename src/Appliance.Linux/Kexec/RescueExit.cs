@@ -28,7 +28,7 @@ public sealed class RescueExit(KexecService kexec, IRescueWatchdogs watchdogs)
     /// </returns>
     public RescueRebootKind Leave(string reason, Action<string> record)
     {
-        var decision = kexec.ChooseRescueReboot();
+        var (decision, memory) = kexec.ChooseRescueReboot();
         if (decision.Kind == RescueRebootKind.Firmware)
         {
             record(RescueReboot.FirmwareNote(decision.Reason));
@@ -37,7 +37,7 @@ public sealed class RescueExit(KexecService kexec, IRescueWatchdogs watchdogs)
 
         // After the load, so a refused load costs no pet; the watchdog keeps counting
         // through the jump (shared/notes/rollback-timings.md), so the pet is the last step.
-        var outcome = new KnownGoodExit(kexec).Leave(reason, KnownGoodExitWords.Rescue, record, watchdogs.PetRunning);
+        var outcome = new KnownGoodExit(kexec).Leave(reason, KnownGoodExitWords.Rescue, record, memory, watchdogs.PetRunning);
         return outcome.Kexeced ? RescueRebootKind.Soft : RescueRebootKind.Firmware;
     }
 }

@@ -22,7 +22,7 @@ public sealed class KnownGoodExitTests : IDisposable
         {
             _notes.Add(note);
             _callsAtNote.Add(string.Join(',', _loader.Calls));
-        }, lastStep);
+        }, lastStep: lastStep);
 
     [Fact]
     public void Leave_Reject_LoadsKnownGoodNotesAfterTheLoadThenJumps()
@@ -42,7 +42,7 @@ public sealed class KnownGoodExitTests : IDisposable
         int steps = 0;
         var words = KnownGoodExitWords.Rescue;
 
-        var outcome = new KnownGoodExit(new KexecService(_tree.Root, _loader, LinuxFileSteps.Instance, _time)).Leave("crashed", words, _notes.Add, () =>
+        var outcome = new KnownGoodExit(new KexecService(_tree.Root, _loader, LinuxFileSteps.Instance, _time)).Leave("crashed", words, _notes.Add, lastStep: () =>
         {
             steps++;
             Assert.Equal(["load-soft"], _loader.Calls);
