@@ -2,7 +2,6 @@ using System.CommandLine;
 using Appliance.Core.Boot;
 using Appliance.Core.Kexec;
 using Appliance.Linux.Boot;
-using Appliance.Linux.Files;
 using Appliance.Linux.Kernel;
 using Appliance.Linux.Kexec;
 using Appliance.Linux.Watchdog;
@@ -81,28 +80,25 @@ public static class BootCommands
 
     /// <summary>
     /// A rejected trial back to known-good without a firmware pass ([Boot] RejectByKexec): the
-    /// rejection is already in grubenv, so known-good's kernel is loaded with its own command line
-    /// and entered by kexec (systemctl kexec under systemd). Returns only when that failed: the
-    /// caller then reboots through the firmware and GRUB, and the journal says why; or with true
-    /// once systemd has taken the kexec over.
+    /// rejection is already in grubenv, so <see cref="KnownGoodExit"/> enters known-good's kernel
+    /// by kexec (systemctl kexec under systemd), noting it in this boot's journal record. True
+    /// once systemd has taken the kexec over; false when the kexec failed: the caller then
+    /// reboots through the firmware and GRUB, and the journal and the console say why.
     /// </summary>
     private static bool KexecIntoKnownGood(CliContext context, ParseResult parsed, TrialService trials, TrialResult result)
     {
-        try
+        var exit = new KnownGoodExit(KexecCommands.Service(context, parsed));
+        var outcome = exit.Leave(result.Message, KnownGoodExitWords.Reject, note =>
         {
-            var service = KexecCommands.Service(context, parsed);
-            var plan = service.PlanSoft(null);
-            ReportProblems(context, trials.NoteOnThisBoot($"back to '{plan.Entry}' by kexec, without a firmware pass"));
+            ReportProblems(context, trials.NoteOnThisBoot(note));
             context.Output.Flush();
-            service.SoftReboot(plan, $"{result.Message}; kexec into known-good '{plan.Entry}'");
-            return true;
-        }
-        catch (Exception e) when (e is KexecException or KexecPlanException or FileProblemException)
+        });
+        if (outcome.Failure is { } failure)
         {
-            context.Error.WriteLine($"appliance: kexec into known-good failed ({e.Message}); rebooting through the firmware, GRUB boots known-good");
-            ReportProblems(context, trials.NoteOnThisBoot($"the kexec into known-good failed ({e.Message}), so it rebooted through the firmware"));
-            return false;
+            context.Error.WriteLine($"appliance: kexec into known-good failed ({failure}); rebooting through the firmware, GRUB boots known-good");
         }
+
+        return outcome.Kexeced;
     }
 
     /// <summary>

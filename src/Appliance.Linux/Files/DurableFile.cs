@@ -37,7 +37,12 @@ public sealed class DurableFile
     /// a larger change falls back to the rename, which a power cut can leave with a damaged
     /// allocation table (README, "grubenv on the ESP").
     /// </param>
-    public void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode fallbackMode, bool readByBootloader = false)
+    /// <param name="current">
+    /// With <paramref name="readByBootloader"/>: the file's contents as the caller read them under
+    /// the lock it still holds, so the in-place path on FAT compares against them instead of
+    /// reading the file again; null to have it read here.
+    /// </param>
+    public void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode fallbackMode, bool readByBootloader = false, byte[]? current = null)
     {
         // Write through a symlink, as grub-editenv does: Fedora's /boot/grub2/grubenv links into
         // the EFI partition, and renaming over the link would replace it with a regular file
@@ -51,7 +56,8 @@ public sealed class DurableFile
         string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
         string temporary = TemporaryPathFor(path);
         FileStatus? existing = FileStatus.Of(path);
-        if (readByBootloader && existing is { IsRegularFile: true } && _steps.IsOnFat(directory) && TryOverwriteOneSector(path, contents))
+        if (readByBootloader && existing is { IsRegularFile: true } && _steps.IsOnFat(directory)
+            && TryOverwriteOneSector(path, current ?? File.ReadAllBytes(path), contents))
         {
             return;
         }
@@ -107,9 +113,16 @@ public sealed class DurableFile
     /// allocation table is not written at all; the directory entry gets a new modification time,
     /// a rewrite of one sector with its cluster and size unchanged.
     /// </summary>
-    private bool TryOverwriteOneSector(string path, ReadOnlySpan<byte> contents)
+    /// <param name="current">
+    /// The bytes on disk now. What the caller passes is not checked against the file again: it
+    /// read them under the directory lock (<see cref="DirectoryLock"/>) it holds through this
+    /// write, which every grubenv writer here takes, and GRUB writes (save_env) only before
+    /// Linux runs. A grub-editenv run by hand takes no lock, and a second read would not keep it
+    /// out either: it could write just after that read as well as just after the caller's.
+    /// </param>
+    private bool TryOverwriteOneSector(string path, ReadOnlySpan<byte> current, ReadOnlySpan<byte> contents)
     {
-        if (SectorRewrite.Plan(File.ReadAllBytes(path), contents) is not { } sector)
+        if (SectorRewrite.Plan(current, contents) is not { } sector)
         {
             return false;
         }

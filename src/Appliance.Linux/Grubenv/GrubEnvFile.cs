@@ -66,7 +66,7 @@ public sealed class GrubEnvFile
 
         if (!next.Bytes.SequenceEqual(current.Bytes))
         {
-            _writer.Replace(Path, next.Bytes, NewFileMode, readByBootloader: true);
+            _writer.Replace(Path, next.Bytes, NewFileMode, readByBootloader: true, current: current.Bytes.ToArray());
         }
 
         return next;

@@ -14,6 +14,12 @@ namespace Appliance.Linux.Kexec;
 /// <summary>What a kexec load would do: the entry, its files, the command line, and notes for the operator (dropped GRUB variables, a small reservation).</summary>
 public sealed record KexecPlan(string Entry, string Kernel, IReadOnlyList<string> Initrds, string CommandLine, IReadOnlyList<string> Notes);
 
+/// <summary>The full machine's memory map a rescue kernel was handed (memmap= values), and whether it came from armed.json rather than its command line.</summary>
+public sealed record RecordedMemoryMap(IReadOnlyList<string> Values, bool FromArmed);
+
+/// <summary>How a rescue kernel should leave, and the memory map the choice was made on, which the soft kexec's plan then takes (<see cref="KexecService.PlanSoft"/>) rather than reading armed.json again.</summary>
+public sealed record RescueRebootChoice(RescueRebootDecision Decision, RecordedMemoryMap Memory);
+
 /// <summary>
 /// The kexec failover operations over a system tree: arm the rescue kernel, disarm it, report,
 /// and soft-reboot into an entry. Planning reads the menu, grubenv and sysfs under the root;
@@ -164,9 +170,11 @@ public sealed class KexecService
     /// Plans a soft reboot into <paramref name="entryReference"/> (default: known-good). In a
     /// rescue kernel on a platform with a firmware memory map, the map recorded when the trial
     /// armed is added (memmap=exactmap); without one the soft path is refused, as the entry
-    /// would come up with only the crash reservation as memory.
+    /// would come up with only the crash reservation as memory. <paramref name="recorded"/> is
+    /// that map when the caller already has it (<see cref="ChooseRescueReboot"/>); without it
+    /// the map is read here.
     /// </summary>
-    public KexecPlan PlanSoft(string? entryReference)
+    public KexecPlan PlanSoft(string? entryReference, RecordedMemoryMap? recorded = null)
     {
         var (entry, env) = ResolveEntry(entryReference);
         var (kernel, initrds) = ResolveImages(entry, env);
@@ -174,7 +182,7 @@ public sealed class KexecService
         var notes = new List<string>();
         if (_kernel.IsRescue())
         {
-            (memmap, bool fromArmed) = RecordedMemoryMap();
+            (memmap, bool fromArmed) = recorded ?? ReadRecordedMemoryMap();
             if (fromArmed)
             {
                 notes.Add("memory map taken from armed.json (the rescue command line had none)");
@@ -205,25 +213,26 @@ public sealed class KexecService
 
     /// <summary>
     /// How a rescue kernel should leave (<see cref="RescueReboot.Choose"/>) on this machine: the
-    /// memory map it was handed (or armed.json's), and the hardware watchdogs sysfs lists.
+    /// memory map it was handed (or armed.json's), and the hardware watchdogs sysfs lists. The
+    /// choice carries the map, for the soft kexec's plan.
     /// </summary>
-    public RescueRebootDecision ChooseRescueReboot()
+    public RescueRebootChoice ChooseRescueReboot()
     {
-        var (memmap, _) = RecordedMemoryMap();
+        var memory = ReadRecordedMemoryMap();
         var (watchdog, timeout) = _sysfs.HardwareWatchdog();
-        return RescueReboot.Choose(_sysfs.HasFirmwareMemoryMap(), memmap, watchdog, timeout);
+        return new RescueRebootChoice(RescueReboot.Choose(_sysfs.HasFirmwareMemoryMap(), memory.Values, watchdog, timeout), memory);
     }
 
     /// <summary>The full machine's memory map recorded when the trial armed: the rescue's command line first, then armed.json.</summary>
-    private (IReadOnlyList<string> Values, bool FromArmed) RecordedMemoryMap()
+    private RecordedMemoryMap ReadRecordedMemoryMap()
     {
         var memmap = MemoryMap.FromCommandLine(_kernel.CommandLine());
         if (memmap.Count == 0 && _files.ReadArmed() is { Memmap.Count: > 0 } armed)
         {
-            return (armed.Memmap, true);
+            return new RecordedMemoryMap(armed.Memmap, true);
         }
 
-        return (memmap, false);
+        return new RecordedMemoryMap(memmap, false);
     }
 
     /// <summary>Picks the entry: <paramref name="reference"/>, or grubenv's known-good; fails naming the closest entries when the menu has no such entry.</summary>

@@ -1,5 +1,4 @@
 using Appliance.Core.Kexec;
-using Appliance.Linux.Files;
 
 namespace Appliance.Linux.Kexec;
 
@@ -13,8 +12,10 @@ public interface IRescueWatchdogs
 /// <summary>
 /// How the rescue (crash) kernel leaves once it has saved the panic log and rejected the trial
 /// ([Boot] RescueByKexec): a soft kexec straight into known-good with the whole machine's
-/// memory map when <see cref="RescueReboot.Choose"/> allows it, else, and whenever a kexec step
-/// fails, the firmware reboot. Either way the rescue's journal record says which way it went.
+/// memory map when <see cref="RescueReboot.Choose"/> allows it, else the firmware reboot. The
+/// kexec itself, and the fallback when a step of it fails, is <see cref="KnownGoodExit"/>'s;
+/// the rescue adds the choice and the pet of the running watchdogs right before the jump.
+/// Either way the rescue's journal record says which way it went.
 /// </summary>
 public sealed class RescueExit(KexecService kexec, IRescueWatchdogs watchdogs)
 {
@@ -27,26 +28,16 @@ public sealed class RescueExit(KexecService kexec, IRescueWatchdogs watchdogs)
     /// </returns>
     public RescueRebootKind Leave(string reason, Action<string> record)
     {
-        var decision = kexec.ChooseRescueReboot();
+        var (decision, memory) = kexec.ChooseRescueReboot();
         if (decision.Kind == RescueRebootKind.Firmware)
         {
             record(RescueReboot.FirmwareNote(decision.Reason));
             return RescueRebootKind.Firmware;
         }
 
-        try
-        {
-            var plan = kexec.PlanSoft(null);
-            // After the load, so a refused load costs no pet; the watchdog keeps counting
-            // through the jump (shared/notes/rollback-timings.md), so the pet is the last step.
-            kexec.SoftReboot(plan, $"{reason}; soft kexec into known-good '{plan.Entry}'",
-                () => record(RescueReboot.SoftNote(plan.Entry, watchdogs.PetRunning())));
-            return RescueRebootKind.Soft;
-        }
-        catch (Exception e) when (e is KexecException or KexecPlanException or FileProblemException)
-        {
-            record(RescueReboot.FailedNote(e.Message));
-            return RescueRebootKind.Firmware;
-        }
+        // After the load, so a refused load costs no pet; the watchdog keeps counting
+        // through the jump (shared/notes/rollback-timings.md), so the pet is the last step.
+        var outcome = new KnownGoodExit(kexec).Leave(reason, KnownGoodExitWords.Rescue, record, memory, watchdogs.PetRunning);
+        return outcome.Kexeced ? RescueRebootKind.Soft : RescueRebootKind.Firmware;
     }
 }

@@ -163,6 +163,28 @@ public sealed class DurableFileTests
     }
 
     [Fact]
+    public void Replace_ReadByBootloaderOnFatCurrentGiven_PlansOnTheGivenBytesWithoutReadingTheFile()
+    {
+        using var dir = new TempDir();
+        byte[] current = Block('#');
+        byte[] next = (byte[])current.Clone();
+        next[600] = (byte)'x';
+        byte[] onDisk = (byte[])current.Clone();
+        onDisk[0] = (byte)'d';
+        string path = dir.File("grubenv");
+        File.WriteAllBytes(path, onDisk);
+        var steps = new CrashingFileSteps(int.MaxValue, afterStep: false, onFat: true);
+
+        new DurableFile(steps).Replace(path, next, Mode0600, readByBootloader: true, current: current);
+
+        // Planned on the file it would have been two sectors and a rename; on the given bytes it is sector 1 in place.
+        Assert.Equal(["OpenExisting", "Write", "Fsync"], steps.Log);
+        byte[] written = File.ReadAllBytes(path);
+        Assert.Equal((byte)'d', written[0]);
+        Assert.Equal((byte)'x', written[600]);
+    }
+
+    [Fact]
     public void Replace_ReadByBootloaderOnFatNothingChanged_WritesNothing()
     {
         using var dir = new TempDir();

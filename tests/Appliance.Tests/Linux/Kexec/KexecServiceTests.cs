@@ -214,6 +214,23 @@ public sealed class KexecServiceTests : IDisposable
     }
 
     [Fact]
+    public void ChooseRescueReboot_ThenPlanSoftWithItsMap_ReadsArmedJsonOnce()
+    {
+        Service().Arm(null);
+        _tree.Dir.Write("proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 appliance.rescue=1\n");
+        var service = Service();
+
+        var choice = service.ChooseRescueReboot();
+        File.Delete(service.Files.ArmedPath);
+        var soft = service.PlanSoft(null, choice.Memory);
+
+        Assert.Equal(RescueRebootKind.Soft, choice.Decision.Kind);
+        Assert.True(choice.Memory.FromArmed);
+        Assert.Contains("appliance.entry=good memmap=exactmap", soft.CommandLine);
+        Assert.Contains(soft.Notes, n => n.Contains("armed.json"));
+    }
+
+    [Fact]
     public void SoftReboot_LoadsThenExecutes()
     {
         var plan = Service().PlanSoft("trial");
