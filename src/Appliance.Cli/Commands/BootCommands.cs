@@ -25,15 +25,7 @@ public static class BootCommands
             var limit = parsed.GetValue(deadline) is int seconds ? TimeSpan.FromSeconds(seconds) : settings.ValidateDeadline;
             var result = trials.Validate(limit);
             int code = context.Report(result, "appliance: ");
-            bool reboot = settings.RebootOnFailure && !parsed.GetValue(noReboot);
-            bool kexec = result.Kind == BootKind.Rescue ? settings.RescueByKexec : settings.RejectByKexec;
-            if (reboot && kexec && result is { Reboot: true, Outcome: ValidationOutcome.Rejected } && RunningSystem.Is(trials.Root)
-                && (result.Kind == BootKind.Rescue ? LeaveRescueByKexec(context, parsed, trials, result) : KexecIntoKnownGood(context, parsed, trials, result)))
-            {
-                return code;
-            }
-
-            RebootIfWanted(context, trials.Root, result, reboot);
+            LeaveForKnownGood(context, parsed, trials, result, settings.RebootOnFailure && !parsed.GetValue(noReboot));
             return code;
         }));
 
@@ -67,7 +59,7 @@ public static class BootCommands
             var trials = context.Trials(parsed);
             var result = trials.Deadline(trials.Config.Boot.TrialDeadline);
             int code = context.Report(result, "appliance: ");
-            RebootIfWanted(context, trials.Root, result, !parsed.GetValue(noReboot));
+            LeaveForKnownGood(context, parsed, trials, result, !parsed.GetValue(noReboot));
             return code;
         }));
 
@@ -76,6 +68,24 @@ public static class BootCommands
         boot.Subcommands.Add(markGood);
         boot.Subcommands.Add(markBad);
         return boot;
+    }
+
+    /// <summary>
+    /// Carries out a rejection that wants the machine back on known-good (the validator's, or the
+    /// trial deadline's): by kexec when the exit allows it ([Boot] RescueByKexec in the rescue
+    /// kernel, RejectByKexec elsewhere), else, or when the kexec fails, through the firmware.
+    /// </summary>
+    private static void LeaveForKnownGood(CliContext context, ParseResult parsed, TrialService trials, TrialResult result, bool allowed)
+    {
+        var settings = trials.Config.Boot;
+        bool kexec = result.Kind == BootKind.Rescue ? settings.RescueByKexec : settings.RejectByKexec;
+        if (allowed && kexec && result is { Reboot: true, Outcome: ValidationOutcome.Rejected } && RunningSystem.Is(trials.Root)
+            && (result.Kind == BootKind.Rescue ? LeaveRescueByKexec(context, parsed, trials, result) : KexecIntoKnownGood(context, parsed, trials, result)))
+        {
+            return;
+        }
+
+        RebootIfWanted(context, trials.Root, result, allowed);
     }
 
     /// <summary>
