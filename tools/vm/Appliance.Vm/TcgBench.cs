@@ -1,0 +1,182 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+using static Appliance.Vm.BenchMath;
+
+namespace Appliance.Vm;
+
+/// <summary>
+/// `bench-tcg` (issue 16): where the reject-by-kexec figure of `bench-failover` goes under TCG,
+/// from serial-line times, and what an uncompressed kernel would change.
+///
+/// Guest: trial-sick-kexec on the busybox board with <c>earlyprintk=serial</c> (so the new
+/// kernel's first printk, "Linux version", reaches the serial line as the kernel starts, not
+/// when ttyS0 registers) and <c>loglevel=7</c> (kexec_core's "Starting new kernel" is
+/// pr_notice, which the board's <c>quiet</c> hides). The console's extra lines make this run's
+/// total longer than `bench-failover`'s; the phases are what matters here. Debian's
+/// kernel has no CONFIG_X86_VERBOSE_BOOTUP, so the decompressor itself prints nothing
+/// (arch/x86/boot/compressed/misc.h: debug_putstr is empty then): the jump from "Starting new
+/// kernel" to "Linux version" is purgatory, the trampoline and the decompressor together.
+///
+/// Host: the same kernel booted by QEMU with -kernel twice, as the bzImage and as the ELF
+/// vmlinux inside it (tools/vm/extract-vmlinux.sh; QEMU enters it through its PVH note, no
+/// decompressor): SeaBIOS's banner to "Linux version" of each, whose difference is the
+/// decompressor's time under TCG. The jump less that is purgatory and the trampoline, which
+/// gives purgatory's SHA-256 rate over the bytes it hashes: every segment but purgatory, each
+/// to its memsz (kernel/kexec_file.c kexec_calculate_store_digests), and the bzImage's kernel
+/// segment is PAGE_ALIGN(init_size) (arch/x86/kernel/kexec-bzimage64.c), the size of the
+/// decompressed kernel, not of the file.
+/// </summary>
+public static class TcgBench
+{
+    private const string CommandLine = "loglevel=7 earlyprintk=serial,ttyS0,115200";
+
+    private const string KernelStart = "] Linux version ";
+
+    private const string StartingNewKernel = "kexec_core: Starting new kernel";
+
+    private const string KexecReboot = "appliance: kexec reboot:";
+
+    /// <summary>Phases of one reject by kexec, in seconds, from serial-line times.</summary>
+    /// <param name="Reject">The check's "failed" line to the validator's "kexec reboot" line: the rejection written, kexec_file_load of known-good.</param>
+    /// <param name="Shutdown">"kexec reboot" to kexec_core's "Starting new kernel".</param>
+    /// <param name="Jump">"Starting new kernel" to the new kernel's "Linux version": purgatory, trampoline, decompressor.</param>
+    /// <param name="Boot">"Linux version" to known-good's userspace marker.</param>
+    /// <param name="GrubToKernel">The same board's first boot: GRUB's "booting" line to "Linux version" (GRUB reads the files, then the same decompressor).</param>
+    public sealed record Phases(double Reject, double Shutdown, double Jump, double Boot, double GrubToKernel)
+    {
+        public double Total => Reject + Shutdown + Jump + Boot;
+    }
+
+    public static async Task<int> RunAsync(Action<string> say)
+    {
+        var work = Directory.CreateTempSubdirectory("appliance-bench-tcg-");
+        try
+        {
+            var phases = await GuestAsync(work.FullName).ConfigureAwait(false);
+            string bzImage = Path.Combine(work.FullName, "vmlinuz");
+            string initrd = Path.Combine(work.FullName, "initrd.img");
+            string vmlinux = Path.Combine(work.FullName, "vmlinux");
+            ToolRunner.RunChecked(RepoLayout.Discover().Root + "/tools/vm/extract-vmlinux.sh", bzImage, vmlinux);
+            double bzStart = await HostKernelStartAsync(bzImage).ConfigureAwait(false);
+            double elfStart = await HostKernelStartAsync(vmlinux).ConfigureAwait(false);
+
+            long initSize = PageAlign(BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(bzImage).AsSpan(0x260, 4)));
+            long initrdSize = PageAlign(new FileInfo(initrd).Length);
+            long elfSize = ElfLoadBytes(vmlinux);
+            double decompressor = bzStart - elfStart;
+            double purgatory = phases.Jump - decompressor;
+            double hashedMb = (initSize + initrdSize) / 1e6;
+            double rate = hashedMb / purgatory;
+            double elfHashedMb = (elfSize + initrdSize) / 1e6;
+
+            say(Invariant($"reject by kexec, failure -> known-good's userspace: {phases.Total:F1} s"));
+            say(Invariant($"  (a) check failed -> 'kexec reboot' (rejection + kexec_file_load): {phases.Reject,5:F2} s"));
+            say(Invariant($"  (-) 'kexec reboot' -> '{StartingNewKernel}':          {phases.Shutdown,5:F2} s"));
+            say(Invariant($"  (b+c) 'Starting new kernel' -> 'Linux version':            {phases.Jump,5:F2} s (purgatory + trampoline + decompressor)"));
+            say(Invariant($"  (d) 'Linux version' -> known-good's userspace:             {phases.Boot,5:F2} s"));
+            say(Invariant($"  firmware path, same run: GRUB 'booting' -> 'Linux version': {phases.GrubToKernel:F2} s (GRUB reads the files + the same decompressor)"));
+            say(Invariant($"host QEMU -kernel, SeaBIOS banner -> 'Linux version': bzImage {bzStart:F2} s, ELF vmlinux (PVH, no decompressor) {elfStart:F2} s"));
+            say(Invariant($"  (c) decompressor (xz, {new FileInfo(bzImage).Length / 1e6:F1} MB bzImage -> {new FileInfo(vmlinux).Length / 1e6:F1} MB vmlinux): {decompressor:F2} s"));
+            say(Invariant($"  (b) purgatory + trampoline = jump - decompressor: {purgatory:F2} s over {hashedMb:F1} MB hashed (kernel memsz = init_size {initSize / 1e6:F1} MB + initrd {initrdSize / 1e6:F1} MB): SHA-256 at {rate:F1} MB/s under TCG"));
+            double elfJump = (elfHashedMb / rate) + (phases.Jump - decompressor - (hashedMb / rate));
+            say(Invariant($"uncompressed kernel (ELF, PT_LOAD memsz {elfSize / 1e6:F1} MB): no decompressor (-{decompressor:F2} s), purgatory hashes {elfHashedMb:F1} MB instead of {hashedMb:F1} MB ({(elfHashedMb - hashedMb) / rate:+0.00;-0.00} s): jump {elfJump:F2} s instead of {phases.Jump:F2} s"));
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Runs the reject by kexec once; copies the board's bzImage and initrd to <paramref name="work"/>.</summary>
+    private static async Task<Phases> GuestAsync(string work)
+    {
+        await using var board = QemuBoard.Create("bench-tcg");
+        board.Files.DumpTo("/boot/vmlinuz", Path.Combine(work, "vmlinuz"));
+        board.Files.DumpTo("/boot/initrd.img", Path.Combine(work, "initrd.img"));
+        board.GrubEnv.StageTrial("trial-sick-kexec", 3);
+        board.GrubEnv.Stage(new Dictionary<string, string?> { ["vm_cmdline"] = CommandLine });
+        board.Start();
+        await board.WaitForAsync(Markers.CheckFailed("50-app")).ConfigureAwait(false);
+        await board.WaitForAsync(Markers.Userspace(BoardScenarios.Good), TimeSpan.FromMinutes(3)).ConfigureAwait(false);
+        await BoardScenarios.PowerOffAsync(board).ConfigureAwait(false);
+        return Measure(board.Lines());
+    }
+
+    /// <summary>The phases from one run's serial lines: pure, so the parsing is tested without a VM.</summary>
+    public static Phases Measure(IReadOnlyList<SerialLine> lines)
+    {
+        // Each marker is searched after the previous one's line (by position: earlyprintk lines
+        // of one read can share a time stamp).
+        var at = 0;
+        SerialLine Next(string text)
+        {
+            for (; at < lines.Count; at++)
+            {
+                if (lines[at].Text.Contains(text, StringComparison.Ordinal))
+                {
+                    return lines[at++];
+                }
+            }
+
+            throw new BoardException($"bench-tcg: no serial line '{text}'");
+        }
+
+        var grub = Next("GRUB: booting ");
+        var firstKernel = Next(KernelStart);
+        var failed = Next(Markers.CheckFailed("50-app"));
+        var reboot = Next(KexecReboot);
+        var starting = Next(StartingNewKernel);
+        var kernel = Next(KernelStart);
+        var good = Next(Markers.Userspace(BoardScenarios.Good));
+        return new Phases(
+            Seconds(reboot, failed),
+            Seconds(starting, reboot),
+            Seconds(kernel, starting),
+            Seconds(good, kernel),
+            Seconds(firstKernel, grub));
+    }
+
+    /// <summary>QEMU -kernel on the host, no disk: seconds from SeaBIOS's banner to the kernel's "Linux version" (earlyprintk).</summary>
+    private static async Task<double> HostKernelStartAsync(string kernel)
+    {
+        var profile = BoardProfile.Load(RepoLayout.Discover().BoardJson);
+        await using var console = new SerialConsole(message => new BoardException($"bench-tcg, {Path.GetFileName(kernel)}: {message}"));
+        console.Attach(ToolRunner.StartPiped(profile.QemuBinary,
+        [
+            "-accel", profile.Accel, "-machine", profile.Machine, "-m", profile.Memory,
+            "-nographic", "-nic", "none", "-no-reboot", "-serial", "stdio", "-monitor", "none",
+            "-kernel", kernel, "-append", "console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 panic=-1",
+        ]));
+        var banner = await console.WaitForAsync(SerialConsole.FirmwareBanner, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        var start = await console.WaitForAsync(KernelStart, TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+        await console.StopAsync().ConfigureAwait(false);
+        return Seconds(start, banner);
+    }
+
+    /// <summary>What kexec would hash of an ELF kernel: the sum of its PT_LOAD segments' memsz (ELF-64 program headers).</summary>
+    public static long ElfLoadBytes(string path)
+    {
+        var elf = File.ReadAllBytes(path);
+        long phoff = BinaryPrimitives.ReadInt64LittleEndian(elf.AsSpan(0x20));
+        int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(0x36));
+        int phnum = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(0x38));
+        long total = 0;
+        for (var i = 0; i < phnum; i++)
+        {
+            var header = elf.AsSpan((int)phoff + (i * phentsize));
+            const uint PtLoad = 1;
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header) == PtLoad)
+            {
+                total += BinaryPrimitives.ReadInt64LittleEndian(header[0x28..]);
+            }
+        }
+
+        return total;
+    }
+
+    private static long PageAlign(long bytes) => (bytes + 4095) & ~4095L;
+
+    private static double Seconds(SerialLine to, SerialLine from) => (to.Elapsed - from.Elapsed).TotalSeconds;
+}
