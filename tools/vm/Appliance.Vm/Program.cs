@@ -67,7 +67,9 @@ try
                 Say);
 
         case ["bench-tcg"]:
-            return await TcgBench.RunAsync(Say);
+            return await TcgBench.RunAsync(
+                int.TryParse(Environment.GetEnvironmentVariable("BENCH_TCG_RUNS"), out var tcgRuns) && tcgRuns > 0 ? tcgRuns : 3,
+                Say);
 
         case ["debian-kernel-install"]:
             await DebianKernelInstall.RunAsync("linux-image-6.1.0-55-amd64", Say, verbose ? Serial : null);
