@@ -57,7 +57,9 @@ public static class TcgBench
     }
 
     /// <summary>One run: the reject by kexec plain and with the padded initrd, and the host boots of the bzImage and of its ELF vmlinux.</summary>
-    private sealed record Run(Phases Plain, Phases Padded, double BzImageStart, double ElfStart);
+    /// <param name="Arm">`appliance kexec arm good` in the guest: the agent's start, its plan and kexec_file_load of known-good (into the crash reservation).</param>
+    /// <param name="Disarm">`appliance kexec disarm`: the agent's start and an unload, so Arm - Disarm is about kexec_file_load alone.</param>
+    private sealed record Run(Phases Plain, Phases Padded, double BzImageStart, double ElfStart, double Arm, double Disarm);
 
     public static async Task<int> RunAsync(int runs, Action<string> say)
     {
@@ -77,9 +79,10 @@ public static class TcgBench
                     ToolRunner.RunChecked(Path.Combine(RepoLayout.Discover().Root, "tools/vm/extract-vmlinux.sh"), bzImage, vmlinux);
                 }
 
-                var run = new Run(plain, padded, await HostKernelStartAsync(bzImage).ConfigureAwait(false), await HostKernelStartAsync(vmlinux).ConfigureAwait(false));
+                var (arm, disarm) = await LoadAsync().ConfigureAwait(false);
+                var run = new Run(plain, padded, await HostKernelStartAsync(bzImage).ConfigureAwait(false), await HostKernelStartAsync(vmlinux).ConfigureAwait(false), arm, disarm);
                 all.Add(run);
-                say(Invariant($"run {i}/{runs}: jump {plain.Jump:F2} s, padded {padded.Jump:F2} s; host 'Linux version' bzImage {run.BzImageStart:F2} s, ELF {run.ElfStart:F2} s"));
+                say(Invariant($"run {i}/{runs}: jump {plain.Jump:F2} s, padded {padded.Jump:F2} s; kexec arm {arm:F2} s, disarm {disarm:F2} s; host 'Linux version' bzImage {run.BzImageStart:F2} s, ELF {run.ElfStart:F2} s"));
             }
 
             double M(Func<Run, double> f) => Median(all.ConvertAll(r => f(r)));
@@ -106,6 +109,7 @@ public static class TcgBench
             say(Invariant($"  firmware path's boot, same runs: GRUB 'booting' -> 'Linux version' {p.GrubToKernel:F2} s (GRUB reads the files, then the same setup and decompressor)"));
             say(Invariant($"hashed by purgatory: kernel segment memsz = init_size {initSize / 1e6:F1} MB (not the {new FileInfo(bzImage).Length / 1e6:F1} MB file) + initrd {initrdSize / 1e6:F1} MB"));
             say(Invariant($"initrd + {padMb:F1} MB of zeros: the jump grows at {padRate:F1} MB/s (purgatory's SHA-256, measured in the guest: {hashedMb / padRate:F2} s of the jump), kexec_file_load at {loadRate:F1} MB/s (read + SHA-256 in the old kernel)"));
+            say(Invariant($"kexec_file_load timed in the guest as a crash load of the same kernel and initrd (kexec-arm boot): `appliance kexec arm` {M(r => r.Arm):F2} s - `kexec disarm` {M(r => r.Disarm):F2} s (the agent's start) = {M(r => r.Arm - r.Disarm):F2} s; it has the crash load's own work too (elfcorehdr, the reservation), the soft load is inside (a)"));
             double elfJump = rest + ((elfHashedMb - hashedMb) / padRate);
             say(Invariant($"uncompressed kernel (ELF, PT_LOAD memsz {(elfHashedMb * 1e6 - initrdSize) / 1e6:F1} MB): no decompressor (-{decompressor:F2} s), purgatory hashes {elfHashedMb:F1} MB instead of {hashedMb:F1} MB ({(elfHashedMb - hashedMb) / padRate:+0.00;-0.00} s): jump {elfJump:F2} s instead of {p.Jump:F2} s"));
             return 0;
@@ -142,6 +146,24 @@ public static class TcgBench
         await board.WaitForAsync(Markers.Userspace(BoardScenarios.Good), TimeSpan.FromMinutes(3)).ConfigureAwait(false);
         await BoardScenarios.PowerOffAsync(board).ConfigureAwait(false);
         return Measure(board.Lines());
+    }
+
+    /// <summary>Boots kexec-arm (crashkernel=256M), whose init runs `appliance kexec arm good` then `kexec disarm`, each between two markers; their seconds.</summary>
+    private static async Task<(double Arm, double Disarm)> LoadAsync()
+    {
+        await using var board = QemuBoard.Create("bench-tcg-load");
+        board.GrubEnv.Stage(new Dictionary<string, string?> { ["next_entry"] = "kexec-arm" });
+        board.Start();
+        var before = await board.WaitForAsync(Markers.KexecReserved).ConfigureAwait(false);
+        var arm = await board.WaitForAsync(Markers.KexecArmRc).ConfigureAwait(false);
+        var disarm = await board.WaitForAsync(Markers.KexecDisarmRc).ConfigureAwait(false);
+        await BoardScenarios.PowerOffAsync(board).ConfigureAwait(false);
+        if (Markers.ValueAfter(arm, Markers.KexecArmRc) != "0")
+        {
+            throw new BoardException($"bench-tcg: `appliance kexec arm` failed: {arm.Text}");
+        }
+
+        return (Seconds(arm, before), Seconds(disarm, arm));
     }
 
     /// <summary>The phases from one run's serial lines: pure, so the parsing is tested without a VM.</summary>
