@@ -1,6 +1,6 @@
 using Appliance.Vm;
 
-// Entry point of the board harness: `run-scenario NAME [--board NAME]`, `list`, `demo [--board NAME]`, `bench-kexec`, `bench-failover`,
+// Entry point of the board harness: `run-scenario NAME [--board NAME]`, `list`, `demo [--board NAME]`, `bench-kexec`, `bench-failover`, `bench-tcg`,
 // `boot-time [--board NAME] [RUNS]` (cold boots of known-good, one QEMU at a time),
 // `debian-kernel-install [PACKAGE]` (the Debian 12 board's in-guest kernel install, measured).
 // Exit codes: 0 pass, 1 board/scenario failure, 2 usage.
@@ -66,6 +66,11 @@ try
                 int.TryParse(Environment.GetEnvironmentVariable("BENCH_FAILOVER_TRIES"), out var failoverTries) && failoverTries > 0 ? failoverTries : 3,
                 Say);
 
+        case ["bench-tcg"]:
+            return await TcgBench.RunAsync(
+                int.TryParse(Environment.GetEnvironmentVariable("BENCH_TCG_RUNS"), out var tcgRuns) && tcgRuns > 0 ? tcgRuns : 3,
+                Say);
+
         case ["debian-kernel-install"]:
             await DebianKernelInstall.RunAsync("linux-image-6.1.0-55-amd64", Say, verbose ? Serial : null);
             return 0;
@@ -105,7 +110,7 @@ try
             return 0;
 
         default:
-            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--board qemu-x86_64|qemu-x86_64-uefi] [--serial] | boot-time [--board NAME] [RUNS] | demo [--board qemu-x86_64|debian-12] | bench-kexec | bench-failover | debian-kernel-install [PACKAGE] [--serial] | debian-run COMMAND... [--serial]");
+            Console.Error.WriteLine("usage: Appliance.Vm list | run-scenario NAME [--board qemu-x86_64|qemu-x86_64-uefi] [--serial] | boot-time [--board NAME] [RUNS] | demo [--board qemu-x86_64|debian-12] | bench-kexec | bench-failover | bench-tcg | debian-kernel-install [PACKAGE] [--serial] | debian-run COMMAND... [--serial]");
             return 2;
     }
 }
